@@ -1,0 +1,5 @@
+import { enrichedLogs } from './0001-enriched-logs';
+import type { Migration } from './migration';
+
+/** All migrations, in version order. Append new ones; never edit an applied one. */
+export const MIGRATIONS: Migration[] = [enrichedLogs];

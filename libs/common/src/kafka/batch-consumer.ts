@@ -1,0 +1,205 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { errorFields, type Logger } from '../logging/logger';
+import type { Metrics } from '../metrics/registry';
+
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  /** Broker timestamp of the message, epoch ms. */
+  timestamp: number;
+}
+
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  messages: ConsumedMessage[];
+  /** Offset after the last message of the partition at fetch time. */
+  highWatermark: string;
+}
+
+export interface BatchControl {
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or this partition was taken away by a rebalance. */
+  isRunning(): boolean;
+}
+
+export type BatchHandler = (batch: PartitionBatch, control: BatchControl) => Promise<void>;
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  handler: BatchHandler;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Where a group with no committed offset starts. Default: earliest. */
+  fromBeginning?: boolean;
+  /**
+   * `after-batch` (default): offsets are committed right after the handler
+   * resolved. `manual`: the service calls `commit()` once the batch's side
+   * effects are durable (e.g. after a buffered ClickHouse insert).
+   */
+  commitMode?: 'after-batch' | 'manual';
+  partitionsConsumedConcurrently?: number;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+  /** Backoff for a failing handler: it is retried, never skipped. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  /** The next offset to read, i.e. last processed + 1. */
+  offset: string;
+}
+
+/**
+ * The one Kafka consumer loop of the project. It owns connection, group
+ * membership, the fetch loop, offset commits, handler retries and health;
+ * services only supply a `BatchHandler`.
+ *
+ * Guarantees: a batch's offsets are committed only after its handler resolved
+ * (at-least-once). A handler that throws is retried with exponential backoff
+ * (heartbeating meanwhile) until it succeeds or the partition is revoked: no
+ * message is skipped because a downstream store was briefly unavailable.
+ * Poison messages are the handler's business (send them to the DLQ and return).
+ */
+export class BatchConsumer {
+  private readonly consumer: Consumer;
+  private joined = false;
+  private crashed = false;
+  private running = false;
+  private readonly lag;
+  private readonly batchSize;
+  private readonly handlerErrors;
+
+  constructor(private readonly opts: BatchConsumerOptions) {
+    this.consumer = opts.kafka.consumer({
+      groupId: opts.groupId,
+      sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      this.joined = true;
+      opts.logger.info('consumer joined group', { groupId: opts.groupId, assignment: e.payload.memberAssignment });
+    });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      this.crashed = !e.payload.restart;
+      this.joined = false;
+      opts.logger.error('consumer crashed', { groupId: opts.groupId, restart: e.payload.restart, ...errorFields(e.payload.error) });
+    });
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      opts.logger.info('consumer group rebalancing', { groupId: opts.groupId });
+    });
+    this.lag = opts.metrics?.gauge('consumer_lag', 'Messages between the last processed offset and the high watermark', ['topic', 'partition']);
+    this.batchSize = opts.metrics?.histogram('consumer_batch_size', 'Messages per handled partition batch', [1, 10, 100, 500, 1000, 5000, 10000], ['topic']);
+    this.handlerErrors = opts.metrics?.counter('consumer_handler_errors_total', 'Handler attempts that threw (they are retried)', ['topic']);
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.handle(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+    this.joined = false;
+  }
+
+  /** Joined its group and not crashed for good. */
+  isHealthy(): boolean {
+    return this.running && this.joined && !this.crashed;
+  }
+
+  /** Commit explicit offsets (`commitMode: 'manual'`). */
+  async commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length > 0) await this.consumer.commitOffsets(offsets);
+  }
+
+  pause(topic: string, partitions: number[]): void {
+    this.consumer.pause([{ topic, partitions }]);
+  }
+
+  resume(topic: string, partitions: number[]): void {
+    this.consumer.resume([{ topic, partitions }]);
+  }
+
+  /** Move the fetch position of an assigned partition (e.g. to rebuild state). */
+  seek(topic: string, partition: number, offset: string): void {
+    this.consumer.seek({ topic, partition, offset });
+  }
+
+  private async handle(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, resolveOffset } = payload;
+    if (batch.messages.length === 0) return;
+    const isRunning = () => this.running && payload.isRunning() && !payload.isStale();
+    const partitionBatch: PartitionBatch = {
+      topic: batch.topic,
+      partition: batch.partition,
+      highWatermark: batch.highWatermark,
+      messages: batch.messages.map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key ? m.key.toString() : null,
+        value: m.value,
+        timestamp: Number(m.timestamp),
+        headers: Object.fromEntries(
+          Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? String(v[0] ?? '') : v === undefined ? '' : String(v)]),
+        ),
+      })),
+    };
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    const context = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last };
+
+    let delay = this.opts.retryInitialMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.opts.handler(partitionBatch, { heartbeat, isRunning });
+        break;
+      } catch (err) {
+        this.handlerErrors?.inc({ topic: batch.topic });
+        if (!isRunning()) {
+          this.opts.logger.warn('batch handler failed while stopping or revoked; batch will be redelivered', { ...context, attempt, ...errorFields(err) });
+          throw err;
+        }
+        this.opts.logger.error('batch handler failed, retrying', { ...context, attempt, retryInMs: delay, ...errorFields(err) });
+        await sleepWithHeartbeat(delay, heartbeat, isRunning);
+        delay = Math.min(delay * 2, this.opts.retryMaxMs ?? 10_000);
+      }
+    }
+
+    resolveOffset(last);
+    if ((this.opts.commitMode ?? 'after-batch') === 'after-batch') {
+      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    }
+    await heartbeat();
+    this.batchSize?.observe({ topic: batch.topic }, batch.messages.length);
+    this.lag?.set({ topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
+  }
+}
+
+async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && isRunning()) {
+    await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
+    await heartbeat().catch(() => undefined);
+  }
+}

@@ -1,0 +1,32 @@
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from '../logging/logger';
+
+const LEVELS: Record<number, string> = {
+  [KafkaLogLevel.ERROR]: 'error',
+  [KafkaLogLevel.WARN]: 'warn',
+  [KafkaLogLevel.INFO]: 'info',
+  [KafkaLogLevel.DEBUG]: 'debug',
+};
+
+/**
+ * The only place that constructs a kafkajs client. Its logs go through our
+ * winston logger (JSON) at WARN and above unless LOG_LEVEL=debug.
+ * Services never import kafkajs: they use MessageProducer / BatchConsumer.
+ */
+export function createKafka(opts: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
+  const { logger } = opts;
+  return new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5000 },
+    logLevel: logger.level === 'debug' ? KafkaLogLevel.DEBUG : KafkaLogLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        logger.log(LEVELS[level] ?? 'info', `kafkajs: ${message}`, { namespace, ...rest });
+      },
+  });
+}

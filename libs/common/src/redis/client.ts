@@ -1,0 +1,30 @@
+import { Cluster, Redis } from 'ioredis';
+import type { RedisConfig } from '../config/shared';
+
+export type RedisClient = Redis | Cluster;
+
+/**
+ * The only place that constructs an ioredis client: a Redis Cluster client when
+ * REDIS_CLUSTER_NODES is set, a single-node client otherwise. Commands fail fast
+ * (bounded retries, no unbounded offline queue) so callers can answer 503 or pause.
+ */
+export function createRedis(config: RedisConfig, opts: { lazyConnect?: boolean } = {}): RedisClient {
+  const common = { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: opts.lazyConnect ?? false };
+  if (config.REDIS_CLUSTER_NODES && config.REDIS_CLUSTER_NODES.length > 0) {
+    const nodes = config.REDIS_CLUSTER_NODES.map((entry) => {
+      const at = entry.lastIndexOf(':');
+      return { host: entry.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(entry.slice(at + 1)) };
+    });
+    return new Cluster(nodes, { redisOptions: common, enableOfflineQueue: true });
+  }
+  return new Redis(config.REDIS_URL, { ...common, retryStrategy: (times) => Math.min(times * 200, 2000) });
+}
+
+/** A real round trip (PING), for readiness checks. */
+export async function redisReachable(client: RedisClient): Promise<boolean> {
+  try {
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  }
+}

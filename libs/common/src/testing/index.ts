@@ -1,0 +1,4 @@
+export * from './wait-for';
+export * from './unique';
+export * from './stack';
+export * from './logger';
