@@ -8,7 +8,8 @@ COPY services/ingest-api/package.json services/ingest-api/
 COPY services/enricher/package.json services/enricher/
 COPY services/aggregator/package.json services/aggregator/
 COPY services/metrics-api/package.json services/metrics-api/
-RUN npm ci --no-audit --no-fund
+# npm install, not npm ci: see ensure_node_deps in scripts/stack.d/env.sh
+RUN npm install --no-audit --no-fund
 COPY libs libs
 COPY services services
 RUN npm run build
@@ -20,7 +21,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY libs/common/package.json libs/common/
 COPY services/${SERVICE}/package.json services/${SERVICE}/
-RUN npm ci --omit=dev --no-audit --no-fund --workspace=services/${SERVICE} && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund --workspace=services/${SERVICE} && npm cache clean --force
 COPY --from=build /app/libs/common/dist libs/common/dist
 COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
 COPY config config

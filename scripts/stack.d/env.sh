@@ -67,3 +67,14 @@ apt_install() { # package...
   log "installing $* from Debian packages"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
 }
+
+# Node dependencies from the lockfile. `npm install` rather than `npm ci`: with
+# `omit-lockfile-registry-resolved=true` (set on our build machines) npm writes a
+# lockfile without other platforms' optional binaries, which `npm ci` then rejects;
+# `npm install` installs exactly the locked versions and leaves the lockfile as is.
+ensure_node_deps() {
+  if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    log "installing node dependencies"
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error) || die "npm install failed"
+  fi
+}
