@@ -22,3 +22,6 @@ export { MIGRATIONS } from './clickhouse/migrations/index';
 export * from './redis/client';
 export * from './schemas/tenant-id';
 export * from './schemas/raw-event';
+export * from './tenants/registry';
+export * from './redis/keys';
+export * from './http/error-handler';

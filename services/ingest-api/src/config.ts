@@ -1,11 +1,32 @@
 import { z } from 'zod';
-import { fields, kafkaEnv, loggingEnv } from '@cdnlog/common';
+import { fields, kafkaEnv, loggingEnv, redisEnv } from '@cdnlog/common';
 
 /** Every environment variable the ingest API reads (documented in its README). */
 export const configSchema = z.object({
   ...loggingEnv,
   ...kafkaEnv,
+  ...redisEnv,
   PORT: fields.port(8080),
+  TENANT_REGISTRY_PATH: z.string().default('config/tenants.sample.json'),
+  /** Body limit after decompression; compressed bodies are capped at the same size. */
+  MAX_BODY_BYTES: fields.positiveInt(2 * 1024 * 1024),
+  MAX_ENTRIES_PER_BATCH: fields.positiveInt(10_000),
+  /** Oldest accepted event time, relative to now. */
+  MAX_EVENT_AGE_HOURS: fields.positiveInt(7 * 24),
+  /** How far in the future an event time may be (edge clock skew). */
+  MAX_FUTURE_SKEW_SECONDS: fields.positiveInt(300),
+  IDEMPOTENCY_TTL_HOURS: fields.positiveInt(24),
+  /** A publish not acknowledged by Kafka within this time answers 503. */
+  PUBLISH_TIMEOUT_MS: fields.positiveInt(5000),
+  /** How long concurrent requests are gathered into one produce call. */
+  PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  PUBLISH_MAX_BATCH_EVENTS: fields.positiveInt(20_000),
+  /** Bound of events accepted for publishing but not yet acknowledged; 429 above 90 %. */
+  PUBLISH_BUFFER_EVENTS: fields.positiveInt(100_000),
+  KAFKA_COMPRESSION: z.enum(['gzip', 'none'], { message: 'must be gzip or none' }).default('gzip'),
+  /** Rate limit for tenants without their own in the registry (events/s per ingest instance). */
+  DEFAULT_TENANT_EVENTS_PER_SECOND: fields.positiveInt(20_000),
+  DEFAULT_TENANT_BURST: fields.positiveInt(40_000),
 });
 
 export type IngestConfig = z.infer<typeof configSchema>;

@@ -1,29 +1,22 @@
-import express from 'express';
-import {
-  closeServer, createKafka, createLogger, createMetrics, createProducer, installShutdown, listen, loadConfigOrExit, opsRoutes,
-} from '@cdnlog/common';
+import { closeServer, createLogger, installShutdown, listen, loadConfigOrExit, TenantRegistry } from '@cdnlog/common';
 import { configSchema } from './config';
+import { createIngest } from './create-ingest';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('ingest-api', configSchema);
   const logger = createLogger('ingest-api', config.LOG_LEVEL);
-  const metrics = createMetrics('ingest-api');
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-ingest`, logger });
-  const producer = createProducer(kafka, { idempotent: true, compression: 'gzip' });
-
-  const app = express();
+  const registry = TenantRegistry.load(config.TENANT_REGISTRY_PATH);
   const lifecycle = installShutdown(logger, [
     { name: 'http-server', run: () => closeServer(server) },
-    { name: 'producer', run: () => producer.disconnect() },
+    { name: 'publisher-and-clients', run: () => ingest.close() },
   ]);
-  app.use(opsRoutes({ registry: metrics.registry, isShuttingDown: lifecycle.isShuttingDown, readiness: { kafka: () => producer.isConnected() } }));
-  // POST /v1/logs arrives with issue #3.
-  const server = await listen(app, config.PORT);
-  await producer.connect();
-  logger.info('ingest-api started', { port: config.PORT });
+  const ingest = createIngest(config, { logger, registry, isShuttingDown: lifecycle.isShuttingDown });
+  await ingest.connect();
+  const server = await listen(ingest.app, config.PORT);
+  logger.info('ingest-api started', { port: config.PORT, tenants: registry.size, topic: ingest.topic });
 }
 
 main().catch((err) => {
-  process.stderr.write(`ingest-api failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`ingest-api failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

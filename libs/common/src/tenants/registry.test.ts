@@ -1,0 +1,51 @@
+import { sha256Hex, TenantRegistry, TenantRegistryError } from './registry';
+
+const registry = TenantRegistry.parse({
+  tenants: [
+    { id: 'acme', ingestKeySha256: [sha256Hex('acme-ingest-1'), sha256Hex('acme-ingest-2')], readKeySha256: [sha256Hex('acme-read')] },
+    { id: 'open-cdn' },
+  ],
+});
+
+describe('TenantRegistry', () => {
+  it('finds tenants by id', () => {
+    expect(registry.size).toBe(2);
+    expect(registry.get('acme')?.id).toBe('acme');
+    expect(registry.get('nobody')).toBeUndefined();
+  });
+
+  it('checks ingest keys against their digests, any of several', () => {
+    const acme = registry.get('acme')!;
+    expect(registry.requiresIngestKey(acme)).toBe(true);
+    expect(registry.checkIngestKey(acme, 'acme-ingest-1')).toBe(true);
+    expect(registry.checkIngestKey(acme, 'acme-ingest-2')).toBe(true);
+    expect(registry.checkIngestKey(acme, 'acme-read')).toBe(false);
+    expect(registry.checkIngestKey(acme, '')).toBe(false);
+  });
+
+  it('never accepts a read key for a tenant without read keys', () => {
+    const open = registry.get('open-cdn')!;
+    expect(registry.requiresIngestKey(open)).toBe(false);
+    expect(registry.checkReadKey(open, '')).toBe(false);
+    expect(registry.checkReadKey(registry.get('acme')!, 'acme-read')).toBe(true);
+  });
+
+  it('rejects plain-text keys, bad ids and duplicates with the path of the problem', () => {
+    expect(() => TenantRegistry.parse({ tenants: [{ id: 'x', ingestKeySha256: ['secret'] }] })).toThrow(
+      new TenantRegistryError('tenant registry is invalid: tenants.0.ingestKeySha256.0: must be a lower-case hex SHA-256 digest (64 characters)'),
+    );
+    expect(() => TenantRegistry.parse({ tenants: [{ id: 'Bad Id' }] })).toThrow(
+      new TenantRegistryError('tenant registry is invalid: tenants.0.id: must be 1-64 characters of a-z, 0-9, "-" or "_", starting with a letter or digit'),
+    );
+    expect(() => TenantRegistry.parse({ tenants: [{ id: 'a' }, { id: 'a' }] })).toThrow(
+      new TenantRegistryError('tenant registry is invalid: tenants.1.id: duplicate tenant id a'),
+    );
+  });
+
+  it('loads the shipped sample registry', () => {
+    const sample = TenantRegistry.load(`${__dirname}/../../../../config/tenants.sample.json`);
+    expect(sample.checkIngestKey(sample.get('demo')!, 'demo-ingest-key')).toBe(true);
+    expect(sample.checkReadKey(sample.get('demo')!, 'demo-read-key')).toBe(true);
+    expect(sample.checkIngestKey(sample.get('acme')!, 'acme-ingest-key')).toBe(true);
+  });
+});

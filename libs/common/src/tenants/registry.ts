@@ -1,0 +1,107 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { tenantIdSchema } from '../schemas/tenant-id';
+
+/**
+ * The tenant registry: which tenants exist and their keys, stored only as
+ * SHA-256 digests (hex). A key is checked by hashing what the caller presents
+ * and comparing digests in constant time. Loaded once at start from a JSON file
+ * (TENANT_REGISTRY_PATH); see config/README.md for the format.
+ */
+const digest = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256 digest (64 characters)');
+
+const tenantSchema = z.object({
+  id: tenantIdSchema,
+  name: z.string().max(200).optional(),
+  /** Digests of the keys edges use on the ingest API. Empty or absent: no key required. */
+  ingestKeySha256: z.array(digest).default([]),
+  /** Digests of the keys readers use on the metrics API. */
+  readKeySha256: z.array(digest).default([]),
+  /** Per-tenant ingest rate limit; absent: the ingest API's default. */
+  rateLimit: z.object({ eventsPerSecond: z.number().positive(), burst: z.number().positive() }).optional(),
+});
+
+const registrySchema = z.object({ tenants: z.array(tenantSchema) }).superRefine((value, ctx) => {
+  const seen = new Set<string>();
+  value.tenants.forEach((t, i) => {
+    if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['tenants', i, 'id'], message: `duplicate tenant id ${t.id}` });
+    seen.add(t.id);
+  });
+});
+
+export type Tenant = z.infer<typeof tenantSchema>;
+
+export class TenantRegistryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TenantRegistryError';
+  }
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+function matchesAny(presented: string, digests: string[]): boolean {
+  const candidate = Buffer.from(sha256Hex(presented), 'hex');
+  let match = false;
+  for (const d of digests) {
+    // No early exit: the time taken does not depend on which digest matched.
+    if (timingSafeEqual(candidate, Buffer.from(d, 'hex'))) match = true;
+  }
+  return match;
+}
+
+export class TenantRegistry {
+  private readonly byId: Map<string, Tenant>;
+
+  constructor(tenants: Tenant[]) {
+    this.byId = new Map(tenants.map((t) => [t.id, t]));
+  }
+
+  static parse(json: unknown, source = 'tenant registry'): TenantRegistry {
+    const result = registrySchema.safeParse(json);
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new TenantRegistryError(`${source} is invalid: ${problems}`);
+    }
+    return new TenantRegistry(result.data.tenants);
+  }
+
+  static load(path: string): TenantRegistry {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new TenantRegistryError(`cannot read tenant registry ${path}: ${(err as Error).message}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new TenantRegistryError(`tenant registry ${path} is not valid JSON: ${(err as Error).message}`);
+    }
+    return TenantRegistry.parse(json, `tenant registry ${path}`);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): Tenant | undefined {
+    return this.byId.get(id);
+  }
+
+  requiresIngestKey(tenant: Tenant): boolean {
+    return tenant.ingestKeySha256.length > 0;
+  }
+
+  checkIngestKey(tenant: Tenant, presented: string): boolean {
+    return matchesAny(presented, tenant.ingestKeySha256);
+  }
+
+  checkReadKey(tenant: Tenant, presented: string): boolean {
+    return tenant.readKeySha256.length > 0 && matchesAny(presented, tenant.readKeySha256);
+  }
+}

@@ -1,0 +1,41 @@
+import express, { type Express, type Request, type Response } from 'express';
+import { AppError, errorHandler, type HealthCheck, notFound, opsRoutes, type Metrics } from '@cdnlog/common';
+import { openApiDocument } from './openapi';
+import { postLogs, type PostLogsDeps } from './routes/post-logs';
+
+export interface AppDeps extends PostLogsDeps {
+  registryMetrics: Metrics;
+  readiness: Record<string, HealthCheck>;
+}
+
+/** The ingest API as an express app (main.ts wires it; tests start it on a free port). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  const handle = postLogs(deps);
+  app.post('/v1/logs', async (req: Request, res: Response) => {
+    const stop = deps.metrics.requestSeconds.startTimer();
+    let code = 'ok';
+    res.on('finish', () => {
+      stop();
+      deps.metrics.requests.inc({ status: String(res.statusCode), code });
+    });
+    try {
+      await handle(req, res);
+    } catch (err) {
+      code = err instanceof AppError ? err.code : 'internal_error';
+      throw err;
+    }
+  });
+
+  const document = openApiDocument({ maxBodyBytes: deps.limits.maxBodyBytes, maxEntries: deps.limits.maxEntries });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use(opsRoutes({ registry: deps.registryMetrics.registry, readiness: deps.readiness, isShuttingDown: deps.isShuttingDown }));
+  app.use(notFound());
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,74 @@
+import {
+  brokerReachable, createKafka, createMetrics, createProducer, createRedis, type Logger, type TenantRegistry, topicsFromConfig,
+} from '@cdnlog/common';
+import { createApp } from './app';
+import type { IngestConfig } from './config';
+import { IdempotencyStore } from './idempotency/idempotency-store';
+import { RateLimiter } from './limits/rate-limiter';
+import { ingestMetrics } from './metrics';
+import { Publisher } from './publish/publisher';
+
+/**
+ * Wire the ingest API from its config: Kafka producer + coalescing publisher,
+ * Redis idempotency store, rate limiter, metrics, express app. Used by main.ts
+ * and by the integration tests, so tests run exactly this wiring.
+ */
+export function createIngest(config: IngestConfig, deps: { logger: Logger; registry: TenantRegistry; isShuttingDown: () => boolean }) {
+  const { logger, registry } = deps;
+  const metrics = createMetrics('ingest-api');
+  const m = ingestMetrics(metrics);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-ingest`, logger });
+  const producer = createProducer(kafka, { idempotent: true, compression: config.KAFKA_COMPRESSION });
+  const topic = topicsFromConfig(config).raw;
+  const publisher = new Publisher(producer, {
+    topic,
+    lingerMs: config.PUBLISH_LINGER_MS,
+    maxBatchEvents: config.PUBLISH_MAX_BATCH_EVENTS,
+    capacity: config.PUBLISH_BUFFER_EVENTS,
+    timeoutMs: config.PUBLISH_TIMEOUT_MS,
+    onSend: (events, seconds, ok) => {
+      m.publishSeconds.observe({ outcome: ok ? 'ok' : 'error' }, seconds);
+      m.publishEvents.observe(events);
+    },
+  });
+  const redis = createRedis(config);
+  redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
+  const sampler = setInterval(() => {
+    m.bufferEvents.set(publisher.inflight);
+    m.bufferFill.set(publisher.fill);
+  }, 1000);
+  sampler.unref();
+
+  const app = createApp({
+    registry, publisher, logger, rateLimiter: new RateLimiter(), metrics: m, registryMetrics: metrics,
+    idempotency: new IdempotencyStore(redis, {
+      ttlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+      claimTtlMs: Math.max(30_000, config.PUBLISH_TIMEOUT_MS * 6),
+    }),
+    isShuttingDown: deps.isShuttingDown,
+    readiness: { kafka: async () => publisher.healthy && (await brokerReachable(kafka)), tenantRegistry: () => registry.size > 0 },
+    limits: {
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      maxEntries: config.MAX_ENTRIES_PER_BATCH,
+      maxAgeMs: config.MAX_EVENT_AGE_HOURS * 3_600_000,
+      maxFutureSkewMs: config.MAX_FUTURE_SKEW_SECONDS * 1000,
+      publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+      defaultRate: { ratePerSecond: config.DEFAULT_TENANT_EVENTS_PER_SECOND, burst: config.DEFAULT_TENANT_BURST },
+    },
+  });
+
+  return {
+    app, kafka, producer, publisher, redis, topic,
+    /** Connect to Kafka; a broker that is down at start is retried by the first publishes (the API answers 503 meanwhile). */
+    async connect() {
+      await producer.connect().catch((err: Error) => logger.warn('kafka not reachable at start; publishes will retry', { error: err.message }));
+    },
+    /** After the HTTP server stopped accepting: finish in-flight publishes, then close clients. */
+    async close() {
+      clearInterval(sampler);
+      await publisher.drain();
+      await producer.disconnect();
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { AppError } from '@cdnlog/common';
+
+/**
+ * Every error the ingest API answers with: the stable `error` code a client
+ * can branch on, the HTTP status, and a message a person can act on.
+ */
+export const ingestErrors = {
+  missingCustomerId: () => new AppError(401, 'missing_customer_id', 'The x-customer-id header is required.'),
+  invalidCustomerId: () =>
+    new AppError(400, 'invalid_customer_id', 'The x-customer-id header must be 1-64 characters of a-z, 0-9, "-" or "_".'),
+  unknownTenant: () => new AppError(403, 'unknown_tenant', 'No tenant with this x-customer-id is registered.'),
+  missingApiKey: () => new AppError(401, 'missing_api_key', 'This tenant requires "authorization: Bearer <ingest key>".'),
+  invalidApiKey: () => new AppError(403, 'invalid_api_key', 'The ingest key is not valid for this tenant.'),
+  invalidIdempotencyKey: () =>
+    new AppError(400, 'invalid_idempotency_key', 'The idempotency-key header must be 1-200 printable ASCII characters.'),
+  duplicateIdempotencyKey: (batchId: string, accepted: number) =>
+    new AppError(409, 'duplicate_idempotency_key', 'A batch with this idempotency-key was already accepted; it was not published again.', {
+      batchId,
+      accepted,
+    }),
+  idempotencyKeyInProgress: () =>
+    new AppError(409, 'idempotency_key_in_progress', 'A request with this idempotency-key is being processed; retry after it finished.', undefined, {
+      'retry-after': '1',
+    }),
+  unsupportedMediaType: (got: string) =>
+    new AppError(415, 'unsupported_media_type', `Content-Type must be application/json or application/x-ndjson (got ${JSON.stringify(got.slice(0, 100))}).`),
+  unsupportedEncoding: (got: string) =>
+    new AppError(415, 'unsupported_content_encoding', `Content-Encoding must be gzip or identity (got ${JSON.stringify(got.slice(0, 100))}).`),
+  payloadTooLarge: (maxBytes: number) =>
+    new AppError(413, 'payload_too_large', `The body exceeds ${maxBytes} bytes (after decompression).`, undefined, { connection: 'close' }),
+  tooManyEntries: (max: number, got: number) =>
+    new AppError(413, 'too_many_entries', `A batch may hold at most ${max} entries (got ${got}).`),
+  invalidGzip: () => new AppError(400, 'invalid_gzip', 'The body is not valid gzip data.'),
+  invalidJson: (detail: string) => new AppError(400, 'invalid_json', `The body is not valid JSON: ${detail}`),
+  invalidBody: () => new AppError(400, 'invalid_body', 'The body must be a JSON array of entries or one entry object.'),
+  emptyBatch: () => new AppError(400, 'empty_batch', 'The batch holds no entries.'),
+  invalidEntries: (problems: unknown[], total: number) =>
+    new AppError(400, 'invalid_entries', `${total} problem(s) in the batch; nothing was accepted. Fix them and resend the whole batch.`, {
+      problems,
+      totalProblems: total,
+    }),
+  overloaded: (retryAfterSeconds: number) =>
+    new AppError(429, 'overloaded', 'The ingest buffer is nearly full; retry later.', undefined, { 'retry-after': String(retryAfterSeconds) }),
+  tenantRateLimited: (retryAfterSeconds: number) =>
+    new AppError(429, 'tenant_rate_limited', 'This tenant exceeds its ingest rate; retry later.', undefined, {
+      'retry-after': String(retryAfterSeconds),
+    }),
+  kafkaUnavailable: () =>
+    new AppError(503, 'kafka_unavailable', 'Events could not be made durable in Kafka; nothing was acknowledged. Resend the batch.', undefined, {
+      'retry-after': '2',
+    }),
+  publishTimeout: (ms: number) =>
+    new AppError(503, 'publish_timeout', `Kafka did not acknowledge the batch within ${ms} ms; resend it (event ids make the resend safe).`, undefined, {
+      'retry-after': '2',
+    }),
+  idempotencyStoreUnavailable: () =>
+    new AppError(503, 'idempotency_store_unavailable', 'The idempotency store (Redis) is unreachable; retry, or resend without idempotency-key.', undefined, {
+      'retry-after': '2',
+    }),
+  shuttingDown: () => new AppError(503, 'shutting_down', 'This instance is shutting down; retry on another.', undefined, { 'retry-after': '1' }),
+};

@@ -1,0 +1,16 @@
+import { LATENCY_BUCKETS, type Metrics } from '@cdnlog/common';
+
+/** The ingest API's own Prometheus metrics (plus the process defaults). */
+export function ingestMetrics(metrics: Metrics) {
+  return {
+    requests: metrics.counter('ingest_requests_total', 'POST /v1/logs requests by HTTP status and error code', ['status', 'code']),
+    eventsAccepted: metrics.counter('ingest_events_accepted_total', 'Events acknowledged by Kafka and answered with 202'),
+    requestSeconds: metrics.histogram('ingest_request_duration_seconds', 'POST /v1/logs latency', LATENCY_BUCKETS),
+    publishSeconds: metrics.histogram('ingest_publish_duration_seconds', 'Produce-call latency (acks=all)', LATENCY_BUCKETS, ['outcome']),
+    publishEvents: metrics.histogram('ingest_publish_batch_events', 'Events per produce call', [1, 10, 100, 1000, 5000, 20000]),
+    bufferEvents: metrics.gauge('ingest_buffer_events', 'Events accepted for publishing and not yet settled by Kafka'),
+    bufferFill: metrics.gauge('ingest_buffer_fill_ratio', 'Publish buffer fill (0..1); 429 above 0.9'),
+  };
+}
+
+export type IngestMetrics = ReturnType<typeof ingestMetrics>;

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { entrySchema } from './validation/entry-schema';
+
+const errorBody = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', description: 'Stable machine-readable code' },
+    message: { type: 'string', description: 'Human explanation' },
+    details: { description: 'Code-specific details (e.g. problems for invalid_entries)' },
+  },
+};
+
+const errorResponse = (description: string, codes: string[]) => ({
+  description: `${description}. Codes: ${codes.join(', ')}`,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+/**
+ * The ingest API's OpenAPI 3.1 document. The entry schema is generated from
+ * the same zod schema that validates requests, so the two cannot drift.
+ */
+export function openApiDocument(limits: { maxBodyBytes: number; maxEntries: number }) {
+  const entry = z.toJSONSchema(entrySchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+  return {
+    openapi: '3.1.0',
+    info: { title: 'CDN log ingest API', version: '1.0.0', description: 'Batch intake of CDN access-log entries. See services/ingest-api/README.md.' },
+    paths: {
+      '/v1/logs': {
+        post: {
+          summary: 'Submit a batch of access-log entries (all or nothing)',
+          parameters: [
+            { name: 'x-customer-id', in: 'header', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } },
+            { name: 'authorization', in: 'header', required: false, description: 'Bearer <ingest key>; required when the tenant has ingest keys', schema: { type: 'string' } },
+            { name: 'idempotency-key', in: 'header', required: false, description: 'Up to 200 printable ASCII characters; kept 24 h', schema: { type: 'string', maxLength: 200 } },
+            { name: 'content-encoding', in: 'header', required: false, schema: { type: 'string', enum: ['gzip', 'identity'] } },
+          ],
+          requestBody: {
+            required: true,
+            description: `At most ${limits.maxBodyBytes} bytes after decompression and ${limits.maxEntries} entries.`,
+            content: {
+              'application/json': { schema: { oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/Entry' } }, { $ref: '#/components/schemas/Entry' }] } },
+              'application/x-ndjson': { schema: { $ref: '#/components/schemas/Entry' }, description: 'One entry per line' },
+            },
+          },
+          responses: {
+            '202': {
+              description: 'Every event is durable in Kafka (acks=all)',
+              content: { 'application/json': { schema: { type: 'object', required: ['accepted', 'batchId'], properties: { accepted: { type: 'integer' }, batchId: { type: 'string' } } } } },
+            },
+            '400': errorResponse('Bad input; nothing was published', ['invalid_customer_id', 'invalid_idempotency_key', 'invalid_gzip', 'invalid_json', 'invalid_body', 'empty_batch', 'invalid_entries', 'malformed_request']),
+            '401': errorResponse('Missing credentials', ['missing_customer_id', 'missing_api_key']),
+            '403': errorResponse('Unknown tenant or wrong key', ['unknown_tenant', 'invalid_api_key']),
+            '409': errorResponse('Idempotency key already used or in use', ['duplicate_idempotency_key', 'idempotency_key_in_progress']),
+            '413': errorResponse('Too large', ['payload_too_large', 'too_many_entries']),
+            '415': errorResponse('Unsupported body', ['unsupported_media_type', 'unsupported_content_encoding']),
+            '429': errorResponse('Back off for Retry-After seconds', ['overloaded', 'tenant_rate_limited']),
+            '503': errorResponse('Not durable; resend', ['kafka_unavailable', 'publish_timeout', 'idempotency_store_unavailable', 'shutting_down']),
+          },
+        },
+      },
+      '/healthz': { get: { summary: 'Process alive', responses: { '200': { description: 'ok' } } } },
+      '/readyz': { get: { summary: 'Kafka reachable and tenant registry loaded', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
+    },
+    components: { schemas: { Entry: entry, Error: errorBody } },
+  };
+}

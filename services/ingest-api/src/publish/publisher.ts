@@ -1,0 +1,151 @@
+import type { MessageProducer, OutgoingMessage } from '@cdnlog/common';
+
+export class PublishTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Kafka did not acknowledge within ${ms} ms`);
+    this.name = 'PublishTimeoutError';
+  }
+}
+
+export class PublishFailedError extends Error {
+  constructor(cause: unknown) {
+    super(`Kafka rejected the publish: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'PublishFailedError';
+  }
+}
+
+export type Admission = 'ok' | 'overloaded' | 'broker_down';
+
+export interface PublisherOptions {
+  topic: string;
+  /** Gather concurrent requests for this long into one produce call. */
+  lingerMs: number;
+  /** Upper bound of events in one produce call (whole requests are never split). */
+  maxBatchEvents: number;
+  /** Events accepted but not yet settled by Kafka; admission stops at 90 %. */
+  capacity: number;
+  /** A request not acknowledged within this time fails (its events stay counted until Kafka settles them). */
+  timeoutMs: number;
+  /** While the broker is failing, let one request through per this interval to detect recovery. */
+  probeIntervalMs?: number;
+  onSend?: (events: number, seconds: number, ok: boolean) => void;
+}
+
+interface Group {
+  messages: OutgoingMessage[];
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Coalescing, bounded publisher in front of the Kafka producer.
+ *
+ * Requests arriving within `lingerMs` share one produce call (acks=all), so
+ * throughput does not hinge on one round trip per request. A request's events
+ * always travel in one call, so its promise settles all-or-nothing. Memory is
+ * bounded by `capacity`: an event counts from admission until Kafka settled its
+ * send, even if the request already timed out. After a failed send the broker
+ * is presumed down: requests fail fast (503) except one probe per interval,
+ * and the first successful probe reopens the gate.
+ */
+export class Publisher {
+  private queue: Group[] = [];
+  private queuedEvents = 0;
+  private inflightEvents = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly sends = new Set<Promise<void>>();
+  private brokerDown = false;
+  private lastProbeAt = 0;
+
+  constructor(
+    private readonly producer: MessageProducer,
+    private readonly opts: PublisherOptions,
+  ) {}
+
+  /** Events accepted and not yet settled by Kafka. */
+  get inflight(): number {
+    return this.inflightEvents;
+  }
+
+  get fill(): number {
+    return this.inflightEvents / this.opts.capacity;
+  }
+
+  get healthy(): boolean {
+    return !this.brokerDown;
+  }
+
+  /** May a request of `events` events be published now? */
+  admit(events: number): Admission {
+    if (this.brokerDown) {
+      const now = Date.now();
+      if (now - this.lastProbeAt < (this.opts.probeIntervalMs ?? 1000)) return 'broker_down';
+      this.lastProbeAt = now;
+    }
+    if (this.inflightEvents >= 0.9 * this.opts.capacity || this.inflightEvents + events > this.opts.capacity) return 'overloaded';
+    return 'ok';
+  }
+
+  /** Resolves once Kafka acknowledged every message (acks=all); rejects on failure or timeout. */
+  publish(messages: OutgoingMessage[]): Promise<void> {
+    let group!: Group;
+    const acked = new Promise<void>((resolve, reject) => (group = { messages, resolve, reject }));
+    acked.catch(() => undefined); // a rejection after the timeout has no listener left
+    this.inflightEvents += messages.length;
+    this.queue.push(group);
+    this.queuedEvents += messages.length;
+    if (this.queuedEvents >= this.opts.maxBatchEvents) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.opts.lingerMs);
+
+    let timeout: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timeout = setTimeout(() => reject(new PublishTimeoutError(this.opts.timeoutMs)), this.opts.timeoutMs);
+    });
+    return Promise.race([acked, timedOut]).finally(() => clearTimeout(timeout));
+  }
+
+  /** Send everything queued now and wait until every send settled (shutdown). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0) this.flush();
+    await Promise.allSettled([...this.sends]);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length === 0) return;
+
+    const groups: Group[] = [];
+    let events = 0;
+    while (this.queue.length > 0 && (groups.length === 0 || events + this.queue[0]!.messages.length <= this.opts.maxBatchEvents)) {
+      const group = this.queue.shift()!;
+      groups.push(group);
+      events += group.messages.length;
+    }
+    this.queuedEvents -= events;
+    const messages = groups.length === 1 ? groups[0]!.messages : groups.flatMap((g) => g.messages);
+
+    const started = process.hrtime.bigint();
+    const send = this.producer
+      .send(this.opts.topic, messages)
+      .then(
+        () => {
+          this.brokerDown = false;
+          for (const g of groups) g.resolve();
+          this.opts.onSend?.(events, Number(process.hrtime.bigint() - started) / 1e9, true);
+        },
+        (err: unknown) => {
+          this.brokerDown = true;
+          const failure = new PublishFailedError(err);
+          for (const g of groups) g.reject(failure);
+          this.opts.onSend?.(events, Number(process.hrtime.bigint() - started) / 1e9, false);
+        },
+      )
+      .finally(() => {
+        this.inflightEvents -= events;
+        this.sends.delete(send);
+      });
+    this.sends.add(send);
+    if (this.queue.length > 0) this.timer = setTimeout(() => this.flush(), this.opts.lingerMs);
+  }
+}

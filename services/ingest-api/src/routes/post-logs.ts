@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Logger, TenantRegistry } from '@cdnlog/common';
+import { ingestErrors } from '../errors';
+import { toRawMessages } from '../events/to-raw-events';
+import type { IdempotencyStore } from '../idempotency/idempotency-store';
+import type { RateLimiter } from '../limits/rate-limiter';
+import type { IngestMetrics } from '../metrics';
+import { PublishFailedError, PublishTimeoutError, type Publisher } from '../publish/publisher';
+import { authenticate } from '../request/authenticate';
+import { bodyFormat, parseEntries } from '../request/parse-entries';
+import { readBody } from '../request/read-body';
+import { validateBatch } from '../validation/validate-batch';
+
+export interface PostLogsDeps {
+  registry: TenantRegistry;
+  publisher: Publisher;
+  idempotency: IdempotencyStore;
+  rateLimiter: RateLimiter;
+  metrics: IngestMetrics;
+  logger: Logger;
+  isShuttingDown: () => boolean;
+  limits: {
+    maxBodyBytes: number;
+    maxEntries: number;
+    maxAgeMs: number;
+    maxFutureSkewMs: number;
+    publishTimeoutMs: number;
+    defaultRate: { ratePerSecond: number; burst: number };
+  };
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * POST /v1/logs. The steps, in order (each may end the request with an error):
+ * authenticate → content type → read body (size/gzip limits) → parse → validate
+ * all entries → idempotency claim → tenant rate limit → buffer admission →
+ * publish (acks=all) → 202. Nothing is published unless every entry is valid.
+ */
+export function postLogs(deps: PostLogsDeps) {
+  const { limits } = deps;
+  return async (req: Request, res: Response): Promise<void> => {
+    if (deps.isShuttingDown()) throw ingestErrors.shuttingDown();
+    const tenant = authenticate(req, deps.registry);
+    const format = bodyFormat(req.headers['content-type']);
+    const rawKey = req.headers['idempotency-key'];
+    const idempotencyKey = typeof rawKey === 'string' ? rawKey : undefined;
+    if (rawKey !== undefined && (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey))) throw ingestErrors.invalidIdempotencyKey();
+
+    const body = await readBody(req, limits.maxBodyBytes);
+    const raw = parseEntries(body, format);
+    if (raw.length === 0) throw ingestErrors.emptyBatch();
+    if (raw.length > limits.maxEntries) throw ingestErrors.tooManyEntries(limits.maxEntries, raw.length);
+    const validation = validateBatch(raw, { maxAgeMs: limits.maxAgeMs, maxFutureSkewMs: limits.maxFutureSkewMs });
+    if (!validation.ok) throw ingestErrors.invalidEntries(validation.problems, validation.totalProblems);
+    const { entries } = validation;
+
+    const batchId = randomUUID();
+    let claim: Awaited<ReturnType<IdempotencyStore['claim']>> | undefined;
+    if (idempotencyKey !== undefined) {
+      try {
+        claim = await deps.idempotency.claim(tenant.id, idempotencyKey, batchId);
+      } catch (err) {
+        deps.logger.error('idempotency store unavailable', { tenant: tenant.id, error: (err as Error).message });
+        throw ingestErrors.idempotencyStoreUnavailable();
+      }
+      if (claim.kind === 'done') throw ingestErrors.duplicateIdempotencyKey(claim.batchId, claim.accepted);
+      if (claim.kind === 'in_progress') throw ingestErrors.idempotencyKeyInProgress();
+    }
+
+    try {
+      const rate = tenant.rateLimit ? { ratePerSecond: tenant.rateLimit.eventsPerSecond, burst: tenant.rateLimit.burst } : limits.defaultRate;
+      const decision = deps.rateLimiter.take(tenant.id, entries.length, rate);
+      if (!decision.ok) throw ingestErrors.tenantRateLimited(decision.retryAfterSeconds);
+      const admission = deps.publisher.admit(entries.length);
+      if (admission === 'broker_down') throw ingestErrors.kafkaUnavailable();
+      if (admission === 'overloaded') throw ingestErrors.overloaded(1);
+
+      const messages = toRawMessages(entries, { tenant: tenant.id, batchId, receivedAt: Date.now(), idempotencyKey });
+      try {
+        await deps.publisher.publish(messages);
+      } catch (err) {
+        deps.logger.warn('publish failed', { tenant: tenant.id, batchId, events: entries.length, error: (err as Error).message });
+        if (err instanceof PublishTimeoutError) throw ingestErrors.publishTimeout(limits.publishTimeoutMs);
+        if (err instanceof PublishFailedError) throw ingestErrors.kafkaUnavailable();
+        throw err;
+      }
+    } catch (err) {
+      if (claim?.kind === 'claimed') await claim.release().catch(() => undefined);
+      throw err;
+    }
+
+    if (claim?.kind === 'claimed') {
+      // The batch is durable; if recording the key fails, a resend is still harmless (same event ids).
+      await claim.complete(entries.length).catch((err: Error) =>
+        deps.logger.error('could not record idempotency key', { tenant: tenant.id, batchId, error: err.message }),
+      );
+    }
+    deps.metrics.eventsAccepted.inc(entries.length);
+    res.status(202).json({ accepted: entries.length, batchId });
+  };
+}

@@ -1,0 +1,52 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/**
+ * One access-log entry as a CDN edge sends it (camelCase). Unknown fields are
+ * dropped, optional fields may be absent or null, every string is bounded.
+ * The event-time window (too old / too far in the future) is checked by
+ * `validateBatch`, because it depends on the clock.
+ */
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(NO_CONTROL_CHARS, 'must not contain control characters');
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+export const timestampSchema = z.union(
+  [
+    z.number().int('epoch milliseconds must be an integer').min(0, 'must not be negative'),
+    z
+      .string()
+      .max(40, 'must be at most 40 characters')
+      .regex(ISO_8601, 'must be an ISO-8601 date-time such as 2026-11-22T10:00:00Z')
+      .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a valid date-time'),
+  ],
+  { message: 'must be an ISO-8601 string or epoch milliseconds' },
+);
+
+export const entrySchema = z.object({
+  timestamp: timestampSchema,
+  clientIp: z.string().max(45, 'must be an IPv4 or IPv6 address').refine((v) => isIP(v) !== 0, 'must be an IPv4 or IPv6 address'),
+  method: z
+    .string()
+    .regex(/^[A-Za-z]{1,16}$/, 'must be an HTTP method (1-16 letters)')
+    .transform((v) => v.toUpperCase()),
+  path: text(2048).startsWith('/', 'must start with "/"'),
+  status: z.number().int('must be an integer').min(100, 'must be between 100 and 599').max(599, 'must be between 100 and 599'),
+  bytesSent: z.number().int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large'),
+  userAgent: optional(text(1024)),
+  host: optional(text(255)),
+  requestId: optional(text(128).min(1, 'must not be empty')),
+  referer: optional(text(2048)),
+  cacheStatus: optional(text(32)),
+  responseTimeMs: optional(z.number().min(0, 'must not be negative').max(3_600_000, 'must be at most 3600000 (one hour)')),
+  pop: optional(text(32)),
+});
+
+export type Entry = z.infer<typeof entrySchema>;
+
+export function epochMs(timestamp: Entry['timestamp']): number {
+  return typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
+}

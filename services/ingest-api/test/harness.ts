@@ -1,0 +1,118 @@
+/**
+ * Runs the real ingest API in-process on a free port, against the real Kafka
+ * and Redis of the test stack, with a topic and tenants unique to the test file.
+ */
+import type { AddressInfo } from 'node:net';
+import { BatchConsumer, type RawEvent, closeServer, ensureTopics, listen, parseEnv, sha256Hex, TenantRegistry } from '@cdnlog/common';
+import { testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { configSchema } from '../src/config';
+import { createIngest } from '../src/create-ingest';
+
+export interface HarnessOptions {
+  /** Extra environment for the ingest config (e.g. PUBLISH_TIMEOUT_MS). */
+  env?: Record<string, string>;
+}
+
+export async function startIngest(tag: string, opts: HarnessOptions = {}) {
+  const prefix = uniquePrefix(tag);
+  const topic = `${prefix}.raw`;
+  const config = parseEnv(configSchema, {
+    ...process.env,
+    KAFKA_TOPIC_RAW: topic,
+    DEFAULT_TENANT_EVENTS_PER_SECOND: '1000000',
+    DEFAULT_TENANT_BURST: '1000000',
+    ...opts.env,
+  });
+  const logger = testLogger('ingest-api');
+  const tenants = {
+    keyed: `${prefix}-keyed`,
+    open: `${prefix}-open`,
+    slow: `${prefix}-slow`,
+    other: `${prefix}-other`,
+  };
+  const registry = new TenantRegistry([
+    { id: tenants.keyed, ingestKeySha256: [sha256Hex('keyed-secret')], readKeySha256: [] },
+    { id: tenants.open, ingestKeySha256: [], readKeySha256: [] },
+    { id: tenants.slow, ingestKeySha256: [], readKeySha256: [], rateLimit: { eventsPerSecond: 5, burst: 10 } },
+    { id: tenants.other, ingestKeySha256: [sha256Hex('other-secret')], readKeySha256: [] },
+  ]);
+  let shuttingDown = false;
+  const ingest = createIngest(config, { logger, registry, isShuttingDown: () => shuttingDown });
+  const { kafka, publisher, redis } = ingest;
+  await ensureTopics(kafka, [topic], 3, 1);
+  await ingest.connect();
+  const server = await listen(ingest.app, 0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  /** Messages ever written to the test topic (sum of partition high watermarks). */
+  async function topicCount(): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Every event on the test topic, read by a fresh consumer group (waits until `expected` arrived). */
+  async function readTopic(expected: number): Promise<RawEvent[]> {
+    const events: RawEvent[] = [];
+    const consumer = new BatchConsumer({
+      kafka, logger, groupId: `${prefix}-reader-${Date.now()}`, topics: [topic],
+      handler: async (batch) => void events.push(...batch.messages.map((msg) => JSON.parse(msg.value!.toString()) as RawEvent)),
+    });
+    await consumer.start();
+    try {
+      await waitFor(async () => events.length, (n) => n >= expected, { what: `${expected} events on ${topic}` });
+    } finally {
+      await consumer.stop();
+    }
+    return events;
+  }
+
+  async function post(body: unknown, headers: Record<string, string> = {}, raw?: Buffer | string) {
+    const res = await fetch(`${url}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: raw ?? JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json as Record<string, unknown>, headers: res.headers };
+  }
+
+  async function stop() {
+    shuttingDown = true;
+    await closeServer(server);
+    await ingest.close();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+
+  return { url, topic, kafka, tenants, prefix, post, topicCount, readTopic, stop, publisher, redis };
+}
+
+/** A valid entry; override any field. */
+export function entry(overrides: Record<string, unknown> = {}) {
+  return {
+    timestamp: new Date().toISOString(),
+    clientIp: '81.2.69.142',
+    method: 'GET',
+    path: '/index.html?x=1',
+    status: 200,
+    bytesSent: 1024,
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+    cacheStatus: 'HIT',
+    pop: 'fra1',
+    ...overrides,
+  };
+}
