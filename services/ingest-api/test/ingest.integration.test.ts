@@ -133,7 +133,11 @@ describe('POST /v1/logs on the real Kafka', () => {
   });
 
   it('serves its OpenAPI document, health, readiness and metrics', async () => {
-    const doc = (await (await fetch(`${ingest.url}/openapi.json`)).json()) as Record<string, any>;
+    const doc = (await (await fetch(`${ingest.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: { Entry: { required: string[] } } };
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(['/v1/logs', '/healthz', '/readyz', '/metrics']);
     expect(doc.components.schemas.Entry.required).toEqual(['timestamp', 'clientIp', 'method', 'path', 'status', 'bytesSent']);
