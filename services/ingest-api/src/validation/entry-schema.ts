@@ -14,16 +14,15 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(NO_CONTROL_CHARS, 'must not contain control characters');
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
+const ISO_MESSAGE = 'must be an ISO-8601 date-time such as 2026-11-22T10:00:00Z';
+
+/** ISO-8601 string or epoch milliseconds; each wrong value gets exactly one message. */
 export const timestampSchema = z.union(
   [
-    z.number().int('epoch milliseconds must be an integer').min(0, 'must not be negative'),
-    z
-      .string()
-      .max(40, 'must be at most 40 characters')
-      .regex(ISO_8601, 'must be an ISO-8601 date-time such as 2026-11-22T10:00:00Z')
-      .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a valid date-time'),
+    z.number().int().min(0, 'must not be negative'),
+    z.string().refine((v) => v.length <= 40 && ISO_8601.test(v) && !Number.isNaN(Date.parse(v)), ISO_MESSAGE),
   ],
-  { message: 'must be an ISO-8601 string or epoch milliseconds' },
+  { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an ISO-8601 string or epoch milliseconds') },
 );
 
 export const entrySchema = z.object({
