@@ -9,7 +9,8 @@ export type RedisClient = Redis | Cluster;
  * (bounded retries, no unbounded offline queue) so callers can answer 503 or pause.
  */
 export function createRedis(config: RedisConfig, opts: { lazyConnect?: boolean } = {}): RedisClient {
-  const common = { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: opts.lazyConnect ?? false };
+  // commandTimeout: a hung server (not just a refused connection) must not hang callers.
+  const common = { maxRetriesPerRequest: 2, enableOfflineQueue: true, commandTimeout: 2000, lazyConnect: opts.lazyConnect ?? false };
   if (config.REDIS_CLUSTER_NODES && config.REDIS_CLUSTER_NODES.length > 0) {
     const nodes = config.REDIS_CLUSTER_NODES.map((entry) => {
       const at = entry.lastIndexOf(':');

@@ -1,0 +1,93 @@
+import type { MessageProducer, OutgoingMessage } from '@cdnlog/common';
+import { PublishFailedError, Publisher, PublishTimeoutError } from './publisher';
+
+/** A stand-in for our own MessageProducer interface: sends wait until the test settles them. */
+class ControlledProducer implements MessageProducer {
+  sends: Array<{ messages: OutgoingMessage[]; settle: (err?: Error) => void }> = [];
+  connect = async () => undefined;
+  disconnect = async () => undefined;
+  isConnected = () => true;
+  send(_topic: string, messages: OutgoingMessage[]): Promise<void> {
+    return new Promise((resolve, reject) => this.sends.push({ messages, settle: (err) => (err ? reject(err) : resolve()) }));
+  }
+}
+
+const msgs = (n: number) => Array.from({ length: n }, (_, i) => ({ key: 't', value: String(i) }));
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+describe('Publisher', () => {
+  it('coalesces requests arriving within the linger into one produce call, and resolves each', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 2, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 1000 });
+    const a = publisher.publish(msgs(3));
+    const b = publisher.publish(msgs(4));
+    await tick();
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([7]);
+    expect(publisher.inflight).toBe(7);
+    producer.sends[0]!.settle();
+    await expect(Promise.all([a, b])).resolves.toEqual([undefined, undefined]);
+    await tick();
+    expect(publisher.inflight).toBe(0);
+  });
+
+  it('never splits a request across produce calls and respects maxBatchEvents', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 2, maxBatchEvents: 10, capacity: 1000, timeoutMs: 1000 });
+    for (const n of [6, 6, 15]) publisher.publish(msgs(n)).catch(() => undefined);
+    await tick(20);
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([6, 6, 15]);
+  });
+
+  it('admits up to 90 % of capacity, then answers overloaded', () => {
+    const publisher = new Publisher(new ControlledProducer(), { topic: 't', lingerMs: 50, maxBatchEvents: 1000, capacity: 100, timeoutMs: 1000 });
+    expect(publisher.admit(100)).toBe('ok');
+    expect(publisher.admit(101)).toBe('overloaded');
+    publisher.publish(msgs(89)).catch(() => undefined);
+    expect(publisher.admit(12)).toBe('overloaded'); // 89 + 12 > 100
+    expect(publisher.admit(11)).toBe('ok'); // 89 + 11 = 100, and 89 < 90
+    publisher.publish(msgs(1)).catch(() => undefined);
+    expect(publisher.admit(1)).toBe('overloaded'); // 90 in flight = 90 %
+  });
+
+  it('times a request out but keeps its events counted until Kafka settles them', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 100, timeoutMs: 20 });
+    await expect(publisher.publish(msgs(5))).rejects.toBeInstanceOf(PublishTimeoutError);
+    expect(publisher.inflight).toBe(5);
+    producer.sends[0]!.settle();
+    await tick();
+    expect(publisher.inflight).toBe(0);
+  });
+
+  it('after a failed send fails fast, lets one probe through per interval, and reopens on success', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 100, timeoutMs: 1000, probeIntervalMs: 30 });
+    const failing = publisher.publish(msgs(1));
+    await tick();
+    producer.sends[0]!.settle(new Error('connection refused'));
+    await expect(failing).rejects.toBeInstanceOf(PublishFailedError);
+    expect(publisher.healthy).toBe(false);
+    expect(publisher.admit(1)).toBe('ok'); // the probe
+    expect(publisher.admit(1)).toBe('broker_down');
+    await tick(40);
+    expect(publisher.admit(1)).toBe('ok');
+    const probe = publisher.publish(msgs(1));
+    await tick();
+    producer.sends[1]!.settle();
+    await probe;
+    expect(publisher.healthy).toBe(true);
+    expect(publisher.admit(1)).toBe('ok');
+  });
+
+  it('drain sends what is queued and waits for every send', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 10_000, maxBatchEvents: 1000, capacity: 100, timeoutMs: 60_000 });
+    const p = publisher.publish(msgs(2));
+    const drained = publisher.drain();
+    expect(producer.sends).toHaveLength(1);
+    producer.sends[0]!.settle();
+    await drained;
+    await p;
+    expect(publisher.inflight).toBe(0);
+  });
+});
