@@ -54,7 +54,7 @@ describe('scripts/stack', () => {
     expect(up.stderr).toContain(`stack: kafka already running (pid ${before.kafka}), reusing it`);
     expect(up.stderr).toContain(`stack: clickhouse already running (pid ${before.clickhouse}), reusing it`);
     expect(up.stderr).toContain('stack: starting redis on 127.0.0.1:');
-    expect(up.stderr).toContain('migrations applied now [], already [1]');
+    expect(up.stderr).toContain('migrations applied now [], already [1, 2]');
     const after = { kafka: pid('kafka'), clickhouse: pid('clickhouse'), redis: pid('redis') };
     expect(after.kafka).toBe(before.kafka);
     expect(after.clickhouse).toBe(before.clickhouse);

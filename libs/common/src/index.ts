@@ -25,3 +25,5 @@ export * from './schemas/raw-event';
 export * from './tenants/registry';
 export * from './redis/keys';
 export * from './http/error-handler';
+export * from './schemas/enriched-event';
+export * from './kafka/transactional-producer';

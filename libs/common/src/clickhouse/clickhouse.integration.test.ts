@@ -22,14 +22,17 @@ async function rows<T>(query: string): Promise<T[]> {
 describe('ClickHouse migrations (real server)', () => {
   it('applies every migration once, and a second run changes nothing', async () => {
     const first = await migrate(client, { tables });
-    expect(first).toEqual({ applied: [1], alreadyApplied: [] });
+    expect(first).toEqual({ applied: [1, 2], alreadyApplied: [] });
     const tablesAfterFirst = await rows<{ name: string }>(`SHOW TABLES FROM ${database}`);
 
     const second = await migrate(client, { tables });
-    expect(second).toEqual({ applied: [], alreadyApplied: [1] });
+    expect(second).toEqual({ applied: [], alreadyApplied: [1, 2] });
     expect(await rows<{ name: string }>(`SHOW TABLES FROM ${database}`)).toEqual(tablesAfterFirst);
-    expect(tablesAfterFirst.map((t) => t.name).sort()).toEqual(['enriched_logs', 'schema_migrations']);
-    expect(await rows(`SELECT version, name FROM ${tables.migrations}`)).toEqual([{ version: 1, name: 'enriched_logs' }]);
+    expect(tablesAfterFirst.map((t) => t.name).sort()).toEqual(['enriched_logs', 'minute_rollups', 'schema_migrations']);
+    expect(await rows(`SELECT version, name FROM ${tables.migrations} ORDER BY version`)).toEqual([
+      { version: 1, name: 'enriched_logs' },
+      { version: 2, name: 'minute_rollups' },
+    ]);
   });
 
   it('inserts and selects through @clickhouse/client; a re-inserted event collapses with FINAL', async () => {

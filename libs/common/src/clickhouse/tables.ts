@@ -9,6 +9,7 @@ export interface Tables {
   database: string;
   migrations: string;
   enrichedLogs: string;
+  minuteRollups: string;
 }
 
 export function tablesFor(database: string): Tables {
@@ -17,5 +18,6 @@ export function tablesFor(database: string): Tables {
     database: db,
     migrations: `${db}.schema_migrations`,
     enrichedLogs: `${db}.enriched_logs`,
+    minuteRollups: `${db}.minute_rollups`,
   };
 }

@@ -73,6 +73,7 @@ export interface TopicPartitionOffset {
 export class BatchConsumer {
   private readonly consumer: Consumer;
   private joined = false;
+  private assignment = new Map<string, Set<number>>();
   private crashed = false;
   private running = false;
   private readonly lag;
@@ -90,6 +91,7 @@ export class BatchConsumer {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
+      this.assignment = new Map(Object.entries(e.payload.memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]));
       opts.logger.info('consumer joined group', { groupId: opts.groupId, assignment: e.payload.memberAssignment });
     });
     this.consumer.on(this.consumer.events.CRASH, (e) => {
@@ -126,6 +128,11 @@ export class BatchConsumer {
   /** Joined its group and not crashed for good. */
   isHealthy(): boolean {
     return this.running && this.joined && !this.crashed;
+  }
+
+  /** Whether this member currently owns the partition (as of its last group join). */
+  isAssigned(topic: string, partition: number): boolean {
+    return this.assignment.get(topic)?.has(partition) ?? false;
   }
 
   /** Commit explicit offsets (`commitMode: 'manual'`). */

@@ -8,7 +8,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface Metrics {
   registry: Registry;
   counter<L extends string>(name: string, help: string, labelNames?: readonly L[]): Counter<L>;
-  gauge<L extends string>(name: string, help: string, labelNames?: readonly L[]): Gauge<L>;
+  /** `collect` runs at each scrape (for values sampled from elsewhere). */
+  gauge<L extends string>(name: string, help: string, labelNames?: readonly L[], collect?: (this: Gauge<L>) => void): Gauge<L>;
   histogram<L extends string>(name: string, help: string, buckets: number[], labelNames?: readonly L[]): Histogram<L>;
 }
 
@@ -19,7 +20,7 @@ export function createMetrics(service: string): Metrics {
   return {
     registry,
     counter: (name, help, labelNames = []) => new Counter({ name: `cdnlog_${name}`, help, labelNames, registers: [registry] }),
-    gauge: (name, help, labelNames = []) => new Gauge({ name: `cdnlog_${name}`, help, labelNames, registers: [registry] }),
+    gauge: (name, help, labelNames = [], collect) => new Gauge({ name: `cdnlog_${name}`, help, labelNames, registers: [registry], collect }),
     histogram: (name, help, buckets, labelNames = []) =>
       new Histogram({ name: `cdnlog_${name}`, help, buckets, labelNames, registers: [registry] }),
   };

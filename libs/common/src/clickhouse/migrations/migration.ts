@@ -24,15 +24,23 @@ export interface Migration {
  * in replicated mode a ReplicatedReplacingMergeTree `<table>_local` on every
  * node of the cluster plus a Distributed `<table>` over it, sharded by `shardKey`.
  */
-export function replacingTable(ctx: MigrationContext, qualifiedName: string, columns: string, tail: string, shardKey: string): string[] {
+export function replacingTable(
+  ctx: MigrationContext,
+  qualifiedName: string,
+  columns: string,
+  tail: string,
+  shardKey: string,
+  versionColumn?: string,
+): string[] {
+  const version = versionColumn ? identifier(versionColumn) : undefined;
   if (ctx.mode === 'single') {
-    return [`CREATE TABLE IF NOT EXISTS ${qualifiedName} (${columns}) ENGINE = ReplacingMergeTree() ${tail}`];
+    return [`CREATE TABLE IF NOT EXISTS ${qualifiedName} (${columns}) ENGINE = ReplacingMergeTree(${version ?? ''}) ${tail}`];
   }
   const cluster = identifier(ctx.cluster);
   const [db, table] = qualifiedName.split('.') as [string, string];
   const local = `${db}.${table}_local`;
   return [
-    `CREATE TABLE IF NOT EXISTS ${local} ON CLUSTER ${cluster} (${columns}) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${db}/${table}_local', '{replica}') ${tail}`,
+    `CREATE TABLE IF NOT EXISTS ${local} ON CLUSTER ${cluster} (${columns}) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${db}/${table}_local', '{replica}'${version ? `, ${version}` : ''}) ${tail}`,
     `CREATE TABLE IF NOT EXISTS ${qualifiedName} ON CLUSTER ${cluster} AS ${local} ENGINE = Distributed(${cluster}, ${db}, ${table}_local, ${shardKey})`,
   ];
 }

@@ -1,0 +1,58 @@
+import {
+  BatchConsumer, clickhouseReachable, createClickHouse, createKafka, createMetrics, createTransactionalProducer, type Logger, migrate,
+  tablesFor, topicsFromConfig,
+} from '@cdnlog/common';
+import type { EnricherConfig } from './config';
+import { GeoIp } from './geo/geoip';
+import { handleRawBatch } from './handle-raw-batch';
+import { enricherMetrics } from './metrics';
+import { BatchWriter } from './sink/batch-writer';
+import { UserAgents } from './ua/user-agent';
+
+/**
+ * Wire the enricher from its config (used by main.ts and the tests): migrations,
+ * GeoIP, UA cache, transactional producer, batch writer, consumer group.
+ */
+export async function createEnricher(config: EnricherConfig, logger: Logger) {
+  const metrics = createMetrics('enricher');
+  const clickhouse = createClickHouse(config);
+  const tables = tablesFor(config.CLICKHOUSE_DATABASE);
+  await migrate(clickhouse, { tables, mode: config.CLICKHOUSE_SCHEMA_MODE, cluster: config.CLICKHOUSE_CLUSTER, logger });
+
+  const geo = await GeoIp.open(config.GEOIP_MMDB_PATHS, config.GEOIP_CACHE_SIZE);
+  const userAgents = new UserAgents(config.UA_CACHE_SIZE);
+  const m = enricherMetrics(metrics, geo);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-enricher`, logger });
+  const topics = topicsFromConfig(config);
+  const producer = createTransactionalProducer(kafka, config.ENRICHER_TRANSACTIONAL_ID);
+
+  const writer: BatchWriter = new BatchWriter({
+    clickhouse, tables, producer, logger, metrics: m.writer,
+    topics: { enriched: topics.enriched, dlq: topics.dlq },
+    groupId: config.ENRICHER_GROUP_ID,
+    maxRows: config.FLUSH_MAX_ROWS,
+    maxWaitMs: config.FLUSH_MAX_WAIT_MS,
+    isAssigned: (topic, partition): boolean => consumer.isAssigned(topic, partition),
+  });
+  const consumer: BatchConsumer = new BatchConsumer({
+    kafka, logger, metrics, groupId: config.ENRICHER_GROUP_ID, topics: [topics.raw], commitMode: 'manual',
+    handler: handleRawBatch({ writer, geo, userAgents, maxRows: config.FLUSH_MAX_ROWS, onItems: m.consumed }),
+  });
+
+  return {
+    metrics, clickhouse, consumer, writer, geo, topics,
+    readiness: { kafka: () => consumer.isHealthy(), clickhouse: () => clickhouseReachable(clickhouse) },
+    async start() {
+      await producer.connect();
+      writer.startTimer();
+      await consumer.start();
+    },
+    /** Stop consuming, flush what is buffered (and commit it), close clients. */
+    async stop() {
+      await consumer.stop();
+      await writer.close();
+      await producer.disconnect();
+      await clickhouse.close();
+    },
+  };
+}

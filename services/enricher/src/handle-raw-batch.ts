@@ -1,0 +1,42 @@
+import type { BatchControl, BatchHandler } from '@cdnlog/common';
+import { decodeRawEvent } from './enrich/decode';
+import { enrichEvent } from './enrich/enrich-event';
+import type { GeoIp } from './geo/geoip';
+import type { BatchWriter, WriterItem } from './sink/batch-writer';
+import type { UserAgents } from './ua/user-agent';
+
+/**
+ * The enricher's batch handler: decode and enrich every message of a partition
+ * batch (poison messages become dead letters with their reason), buffer them in
+ * the writer, and when the buffer is full wait for the flush (heartbeating), so
+ * a slow or absent ClickHouse pauses consumption instead of growing memory.
+ */
+export function handleRawBatch(deps: { writer: BatchWriter; geo: GeoIp; userAgents: UserAgents; maxRows: number; onItems?: (events: number, dead: number) => void }): BatchHandler {
+  return async (batch, control) => {
+    const now = Date.now();
+    const items: WriterItem[] = [];
+    let dead = 0;
+    for (const message of batch.messages) {
+      const decoded = decodeRawEvent(message.value);
+      if (decoded.ok) {
+        items.push({ kind: 'event', topic: batch.topic, partition: batch.partition, event: enrichEvent(decoded.event, { ...deps, now }) });
+      } else {
+        dead++;
+        items.push({ kind: 'dead', topic: batch.topic, partition: batch.partition, message, reason: decoded.reason });
+      }
+    }
+    const last = batch.messages[batch.messages.length - 1]!;
+    deps.writer.add(items, batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString());
+    deps.onItems?.(items.length - dead, dead);
+    while (deps.writer.size >= deps.maxRows) await whileHeartbeating(deps.writer.flush(), control);
+  };
+}
+
+async function whileHeartbeating(work: Promise<void>, control: BatchControl): Promise<void> {
+  const beat = setInterval(() => void control.heartbeat().catch(() => undefined), 3000);
+  try {
+    await work;
+  } finally {
+    clearInterval(beat);
+  }
+}
