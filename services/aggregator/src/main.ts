@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-aggregator`, logger });
   const topics = topicsFromConfig(config);
   const consumer = new BatchConsumer({
-    kafka, logger, metrics, groupId: config.AGGREGATOR_GROUP_ID, topics: [topics.enriched],
+    kafka, logger, metrics, groupId: config.AGGREGATOR_GROUP_ID, topics: [topics.enriched], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     // The live-window Lua aggregation arrives with issue #5; until then batches are only counted.
     handler: async (batch) => {
       logger.debug('enriched batch received', { partition: batch.partition, messages: batch.messages.length });

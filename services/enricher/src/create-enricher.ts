@@ -36,6 +36,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
   });
   const consumer: BatchConsumer = new BatchConsumer({
     kafka, logger, metrics, groupId: config.ENRICHER_GROUP_ID, topics: [topics.raw], commitMode: 'manual',
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     handler: handleRawBatch({ writer, geo, userAgents, maxRows: config.FLUSH_MAX_ROWS, onItems: m.consumed }),
   });
 

@@ -18,6 +18,8 @@ export const kafkaEnv = {
   KAFKA_TOPIC_DLQ: kafkaName('cdn-logs.dlq'),
   KAFKA_TOPIC_PARTITIONS: positiveInt(6),
   KAFKA_REPLICATION_FACTOR: positiveInt(1),
+  /** Consumer group session timeout: how long a silent (crashed) member keeps its partitions. */
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt(30_000),
 };
 
 export const clickhouseEnv = {

@@ -1,0 +1,109 @@
+/**
+ * Real-stack helpers for the enricher's tests: unique topics, consumer group,
+ * transactional id and ClickHouse database per test file; producing raw events;
+ * counting what arrived in ClickHouse and on the output topics.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  BatchConsumer, type ConsumedMessage, createClickHouse, createKafka, createProducer, ensureTopics, parseEnv, RAW_EVENT_VERSION,
+  type RawEvent, stringList, tablesFor,
+} from '@cdnlog/common';
+import { stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { configSchema } from '../src/config';
+
+export async function enricherTestbed(tag: string, extraEnv: Record<string, string> = {}) {
+  const prefix = uniquePrefix(tag);
+  const env: Record<string, string> = {
+    KAFKA_TOPIC_RAW: `${prefix}.raw`,
+    KAFKA_TOPIC_ENRICHED: `${prefix}.enriched`,
+    KAFKA_TOPIC_DLQ: `${prefix}.dlq`,
+    CLICKHOUSE_DATABASE: `t_${prefix}`,
+    ENRICHER_GROUP_ID: `${prefix}-enricher`,
+    ENRICHER_TRANSACTIONAL_ID: `${prefix}-enricher-tx`,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    FLUSH_MAX_ROWS: '500',
+    FLUSH_MAX_WAIT_MS: '500',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...extraEnv,
+  };
+  const config = parseEnv(configSchema, { ...process.env, ...env });
+  const logger = testLogger('enricher-test');
+  const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-test`, logger });
+  await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, 1);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const clickhouse = createClickHouse(config);
+  const tables = tablesFor(config.CLICKHOUSE_DATABASE);
+  const tenants = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
+  // One base time per testbed: events(n) called twice yields identical events (a real re-delivery).
+  const baseTime = Date.now();
+  const children: ChildProcess[] = [];
+  const readers: BatchConsumer[] = [];
+
+  async function scalar(query: string): Promise<number> {
+    const rs = await clickhouse.query({ query, format: 'JSONEachRow' });
+    const rows = await rs.json<{ n: string | number }>();
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Collect every message of a topic (read_committed) into the returned array, live. */
+  async function collect(topic: string): Promise<ConsumedMessage[]> {
+    const seen: ConsumedMessage[] = [];
+    const reader = new BatchConsumer({
+      kafka, logger, groupId: `${prefix}-reader-${readers.length}`, topics: [topic],
+      handler: async (batch) => void seen.push(...batch.messages),
+    });
+    readers.push(reader);
+    await reader.start();
+    return seen;
+  }
+
+  return {
+    prefix, env, config, kafka, clickhouse, tables, tenants,
+    /** Events with distinct ids, spread over the tenants and the last few minutes. */
+    events(n: number, from = 0, overrides: Partial<RawEvent> = {}): RawEvent[] {
+      const now = baseTime;
+      return Array.from({ length: n }, (_, k) => {
+        const i = from + k;
+        return {
+          v: RAW_EVENT_VERSION, eventId: `${prefix}-e${i}`, customerId: tenants[i % 3]!, timestamp: now - (i % 240) * 1000, receivedAt: now,
+          batchId: 'b', clientIp: `81.2.${i % 250}.${(i * 7) % 250}`, method: 'GET', path: `/p${i % 10}?q=${i}`, status: [200, 200, 304, 404, 500][i % 5]!,
+          bytesSent: 100 + (i % 50), userAgent: 'curl/8.5.0', cacheStatus: i % 2 ? 'HIT' : 'MISS', pop: 'fra1', ...overrides,
+        };
+      });
+    },
+    async produce(events: RawEvent[]) {
+      await producer.send(env.KAFKA_TOPIC_RAW!, events.map((e) => ({ key: e.customerId, value: JSON.stringify(e) })));
+    },
+    async produceRaw(values: string[]) {
+      await producer.send(env.KAFKA_TOPIC_RAW!, values.map((value) => ({ key: tenants[0]!, value })));
+    },
+    /** Distinct rows after deduplication. */
+    distinctRows: () => scalar(`SELECT count() AS n FROM ${tables.enrichedLogs} FINAL WHERE customer_id IN ${stringList(tenants)}`),
+    rollupRequests: () => scalar(`SELECT sum(requests) AS n FROM ${tables.minuteRollups} FINAL WHERE customer_id IN ${stringList(tenants)}`),
+    scalar,
+    collect,
+    waitFor,
+    /** Start the built enricher as its own process (for crash tests). */
+    spawnEnricher(opsPort: number): ChildProcess {
+      const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
+        env: { ...process.env, ...env, OPS_PORT: String(opsPort) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      return child;
+    },
+    async cleanup() {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      await Promise.all(readers.map((r) => r.stop()));
+      await producer.disconnect();
+      await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${tables.database}` }).catch(() => undefined);
+      await clickhouse.close();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!] }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
