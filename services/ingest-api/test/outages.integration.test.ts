@@ -4,30 +4,15 @@
  * The API must never answer 202 for what is not durable, must push back when
  * its buffer fills, and must recover by itself.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { waitFor } from '@cdnlog/common/testing';
+import { runStack, stackPid as pidOf, stopComponent, waitFor } from '@cdnlog/common/testing';
 import { entry, startIngest } from './harness';
-
-const stackDir = process.env.STACK_DIR!;
-const pidOf = (component: string) => Number(readFileSync(join(stackDir, 'run', `${component}.pid`), 'utf8').trim());
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 let ingest: Awaited<ReturnType<typeof startIngest>>;
 beforeAll(async () => {
-  if (!process.env.STACK_DIR) throw new Error('STACK_DIR is not set: run through `npm test`');
   ingest = await startIngest('outage', { env: { PUBLISH_TIMEOUT_MS: '1500', PUBLISH_BUFFER_EVENTS: '100' } });
 });
 afterAll(async () => {
-  for (const c of ['kafka', 'redis']) process.kill(pidOf(c), 'SIGCONT');
+  for (const c of ['kafka', 'redis'] as const) process.kill(pidOf(c), 'SIGCONT');
   await ingest.stop();
 });
 
@@ -65,9 +50,7 @@ describe('ingest API when Kafka hangs or stops', () => {
   });
 
   it('a stopped broker: only 503s, never 202; after the broker returns the API recovers by itself and the failed key is usable again', async () => {
-    const kafka = pidOf('kafka');
-    process.kill(kafka, 'SIGTERM');
-    await waitFor(async () => alive(kafka), (a) => !a, { what: 'kafka to exit', timeoutMs: 60_000 });
+    await stopComponent('kafka');
 
     const key = `outage-${Date.now()}`;
     const statuses: number[] = [];
@@ -83,7 +66,7 @@ describe('ingest API when Kafka hangs or stops', () => {
     const notReady = await fetch(`${ingest.url}/readyz`);
     expect(notReady.status).toBe(503);
 
-    const up = spawnSync('bash', [join(__dirname, '../../../scripts/stack'), 'up'], { encoding: 'utf8' });
+    const up = runStack('up');
     expect(up.status).toBe(0);
     expect(up.stderr).toContain('stack: starting kafka on 127.0.0.1:');
 

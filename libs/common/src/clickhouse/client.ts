@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig } from '../config/shared';
 
 export type { ClickHouseClient };
@@ -16,6 +16,8 @@ export function createClickHouse(config: Pick<ClickHouseConfig, 'CLICKHOUSE_URL'
     request_timeout: 30_000,
     max_open_connections: 10,
     compression: { request: false, response: false },
+    // Failures reach the caller as errors and are logged there (JSON, with context); no console output.
+    log: { level: ClickHouseLogLevel.OFF },
   });
 }
 

@@ -2,3 +2,4 @@ export * from './wait-for';
 export * from './unique';
 export * from './stack';
 export * from './logger';
+export * from './stack-processes';

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The processes of the test stack (scripts/test exports STACK_DIR), for tests
+ * that stop, freeze or kill a real component and bring it back.
+ */
+function stackDir(): string {
+  const dir = process.env.STACK_DIR;
+  if (!dir) throw new Error('STACK_DIR is not set: run the suite through `npm test` (scripts/test)');
+  return dir;
+}
+
+export type StackComponent = 'kafka' | 'clickhouse' | 'redis';
+
+export function stackPid(component: StackComponent): number {
+  return Number(readFileSync(join(stackDir(), 'run', `${component}.pid`), 'utf8').trim());
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `scripts/stack <command>`; returns exit status and output. */
+export function runStack(command: 'up' | 'down' | 'status') {
+  stackDir();
+  return spawnSync('bash', [join(__dirname, '..', '..', '..', '..', 'scripts', 'stack'), command], { encoding: 'utf8' });
+}
+
+/** SIGTERM a component and wait until it has exited. */
+export async function stopComponent(component: StackComponent, timeoutMs = 60_000): Promise<void> {
+  const pid = stackPid(component);
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`${component} (pid ${pid}) did not stop within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The enricher process killed mid-stream, and ClickHouse stopped for 30 s
+ * mid-stream: afterwards the distinct rows, the rollups and the enriched topic
+ * all hold exactly N, with nothing lost and nothing doubled.
+ */
+import type { ConsumedMessage } from '@cdnlog/common';
+import { runStack, stopComponent } from '@cdnlog/common/testing';
+import { enricherTestbed } from './harness';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function expectExactly(bed: Awaited<ReturnType<typeof enricherTestbed>>, enriched: ConsumedMessage[], n: number) {
+  await bed.waitFor(() => bed.distinctRows(), (x) => x === n, { what: `${n} distinct rows`, timeoutMs: 90_000 });
+  await bed.waitFor(() => bed.rollupRequests(), (x) => x === n, { what: `rollups totalling ${n}`, timeoutMs: 30_000 });
+  await bed.waitFor(async () => enriched.length, (x) => x >= n, { what: `${n} enriched messages`, timeoutMs: 30_000 });
+  await sleep(2000);
+  expect(enriched).toHaveLength(n);
+  expect(new Set(enriched.map((m) => JSON.parse(m.value!.toString()).eventId)).size).toBe(n);
+}
+
+describe('enricher failures', () => {
+  it('SIGKILL in the middle of a stream, restart: exactly N rows, rollups and enriched messages', async () => {
+    const bed = await enricherTestbed('crash', { FLUSH_MAX_ROWS: '200', FLUSH_MAX_WAIT_MS: '300' });
+    try {
+      const enriched = await bed.collect(bed.env.KAFKA_TOPIC_ENRICHED!);
+      const N = 3000;
+      const events = bed.events(N);
+      let child = bed.spawnEnricher(19_311);
+      for (let chunk = 0; chunk < 30; chunk++) {
+        await bed.produce(events.slice(chunk * 100, chunk * 100 + 100));
+        if (chunk === 12) {
+          await bed.waitFor(() => bed.distinctRows(), (x) => x > 0, { what: 'the first flush', timeoutMs: 60_000 });
+          child.kill('SIGKILL');
+          await new Promise((r) => child.once('exit', r));
+          child = bed.spawnEnricher(19_312);
+        }
+        await sleep(50);
+      }
+      await expectExactly(bed, enriched, N);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      await bed.cleanup();
+    }
+  }, 180_000);
+
+  it('ClickHouse stopped for 30 s during a stream: the enricher waits, resumes by itself, counts exact', async () => {
+    const bed = await enricherTestbed('chdown', { FLUSH_MAX_ROWS: '300', FLUSH_MAX_WAIT_MS: '300' });
+    try {
+      const enriched = await bed.collect(bed.env.KAFKA_TOPIC_ENRICHED!);
+      const N = 2000;
+      const events = bed.events(N);
+      const child = bed.spawnEnricher(19_313);
+      await bed.produce(events.slice(0, 800));
+      await bed.waitFor(() => bed.distinctRows(), (x) => x === 800, { what: 'the first 800 rows', timeoutMs: 60_000 });
+
+      await stopComponent('clickhouse');
+      await bed.produce(events.slice(800));
+      await sleep(30_000);
+      expect(child.exitCode).toBeNull(); // still running, retrying
+
+      const up = runStack('up');
+      expect(up.status).toBe(0);
+      expect(up.stderr).toContain('stack: starting clickhouse');
+      await expectExactly(bed, enriched, N);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      await bed.cleanup();
+    }
+  }, 240_000);
+});
