@@ -9,6 +9,12 @@ export const configSchema = z.object({
   OPS_PORT: fields.port(9102),
   AGGREGATOR_GROUP_ID: fields.kafkaName('cdnlog-aggregator'),
   LIVE_WINDOW_MINUTES: fields.positiveInt(15),
+  /** Seconds a minute's keys outlive the window (readers at the window's edge still find them). */
+  LIVE_KEY_GRACE_SECONDS: fields.positiveInt(120),
+  /** Members kept per minute in each top list (countries, routes, UA families). */
+  LIVE_TOP_N: fields.positiveInt(1000),
+  /** How often idle partitions are checked for a lost live window (Redis restarted empty). */
+  LIVE_CHECK_INTERVAL_MS: fields.positiveInt(5000),
 });
 
 export type AggregatorConfig = z.infer<typeof configSchema>;

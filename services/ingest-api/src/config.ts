@@ -20,7 +20,7 @@ export const configSchema = z.object({
   PUBLISH_TIMEOUT_MS: fields.positiveInt(5000),
   /** How long concurrent requests are gathered into one produce call. */
   PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(2),
-  PUBLISH_MAX_BATCH_EVENTS: fields.positiveInt(20_000),
+  PUBLISH_MAX_BATCH_EVENTS: fields.positiveInt(5000),
   /** Bound of events accepted for publishing but not yet acknowledged; 429 above 90 %. */
   PUBLISH_BUFFER_EVENTS: fields.positiveInt(100_000),
   KAFKA_COMPRESSION: z.enum(['gzip', 'none'], { message: 'must be gzip or none' }).default('gzip'),

@@ -14,7 +14,8 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor })),
+        // One tenant's batch is one record batch on one partition: allow up to 8 MB (the default is 1 MB).
+        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor, configEntries: [{ name: 'max.message.bytes', value: String(8 * 1024 * 1024) }] })),
       });
     }
     return missing;

@@ -27,7 +27,12 @@ export interface BatchControl {
   isRunning(): boolean;
 }
 
-export type BatchHandler = (batch: PartitionBatch, control: BatchControl) => Promise<void>;
+/**
+ * Resolve when the batch's work is done. Return 'seeked' after moving the
+ * partition's position with `seek()`: the batch is then neither resolved nor
+ * committed, and consumption continues from the new position.
+ */
+export type BatchHandler = (batch: PartitionBatch, control: BatchControl) => Promise<void | 'seeked'>;
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
@@ -135,6 +140,11 @@ export class BatchConsumer {
     return this.assignment.get(topic)?.has(partition) ?? false;
   }
 
+  /** Every partition this member owns (as of its last group join). */
+  assignedPartitions(): Array<{ topic: string; partition: number }> {
+    return [...this.assignment].flatMap(([topic, partitions]) => [...partitions].map((partition) => ({ topic, partition })));
+  }
+
   /** Commit explicit offsets (`commitMode: 'manual'`). */
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
     if (offsets.length > 0) await this.consumer.commitOffsets(offsets);
@@ -179,7 +189,7 @@ export class BatchConsumer {
     let delay = this.opts.retryInitialMs ?? 200;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.opts.handler(partitionBatch, { heartbeat, isRunning });
+        if ((await this.opts.handler(partitionBatch, { heartbeat, isRunning })) === 'seeked') return;
         break;
       } catch (err) {
         this.handlerErrors?.inc({ topic: batch.topic });

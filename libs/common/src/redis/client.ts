@@ -29,3 +29,18 @@ export async function redisReachable(client: RedisClient): Promise<boolean> {
     return false;
   }
 }
+
+/** Every key matching `pattern`, on a single node or on every master of a cluster (SCAN, never KEYS). */
+export async function scanKeys(client: RedisClient, pattern: string): Promise<string[]> {
+  const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
+  const keys: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return keys;
+}

@@ -6,4 +6,21 @@
 export const redisKeys = {
   /** ingest-api: an idempotency key (stored as a digest) → claim or accepted batch. */
   ingestIdempotency: (tenant: string, keyDigest: string) => `ingest:idem:{${tenant}}:${keyDigest}`,
+
+  /** aggregator → metrics-api: the live window of one tenant, one set of keys per minute (epoch seconds). */
+  live: {
+    counters: (tenant: string, minute: number) => `live:{${tenant}}:${minute}:c`,
+    uniqueIps: (tenant: string, minute: number) => `live:{${tenant}}:${minute}:ips`,
+    countries: (tenant: string, minute: number) => `live:{${tenant}}:${minute}:geo`,
+    routes: (tenant: string, minute: number) => `live:{${tenant}}:${minute}:rt`,
+    uaFamilies: (tenant: string, minute: number) => `live:{${tenant}}:${minute}:ua`,
+    /** Last enriched-topic offset applied for this tenant from one partition (exactly-once watermark). */
+    watermark: (tenant: string, topic: string, partition: number) => `live:{${tenant}}:wm:${topic}:${partition}`,
+    /** Last offset applied from a partition at all; its absence means Redis lost the live window. */
+    partitionMarker: (topic: string, partition: number) => `live:{meta}:p:${topic}:${partition}`,
+  },
 };
+
+/** Counter fields of `redisKeys.live.counters`. */
+export const LIVE_COUNTER_FIELDS = ['requests', 'bytes', 'status2xx', 'status3xx', 'status4xx', 'status5xx', 'cacheHits', 'cacheMisses'] as const;
+export type LiveCounterField = (typeof LIVE_COUNTER_FIELDS)[number];

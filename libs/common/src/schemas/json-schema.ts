@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { enrichedEventSchema } from './enriched-event';
+import { rawEventSchema } from './raw-event';
+
+/** The published message contracts, as JSON Schema documents generated from the zod schemas. */
+export function contractDocuments(): Record<string, object> {
+  const doc = (id: string, title: string, schema: z.ZodType) => ({
+    $id: id,
+    title,
+    ...z.toJSONSchema(schema, { target: 'draft-2020-12' }),
+  });
+  return {
+    'raw-event.v1.schema.json': doc('raw-event.v1', 'Raw CDN log event (topic cdn-logs.raw), v1', rawEventSchema),
+    'enriched-event.v1.schema.json': doc('enriched-event.v1', 'Enriched CDN log event (topic cdn-logs.enriched), v1', enrichedEventSchema),
+  };
+}

@@ -1,0 +1,57 @@
+import { BatchConsumer, createKafka, createMetrics, createRedis, type Logger, redisReachable, topicsFromConfig } from '@cdnlog/common';
+import type { AggregatorConfig } from './config';
+import { handleEnrichedBatch } from './handle-enriched-batch';
+import { aggregatorMetrics } from './metrics';
+import { LiveRebuild } from './rebuild/live-rebuild';
+
+/** Wire the aggregator from its config (used by main.ts and the tests). */
+export function createAggregator(config: AggregatorConfig, logger: Logger) {
+  const metrics = createMetrics('aggregator');
+  const m = aggregatorMetrics(metrics);
+  const redis = createRedis(config);
+  redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-aggregator`, logger });
+  const admin = kafka.admin();
+  const topics = topicsFromConfig(config);
+
+  const rebuild: LiveRebuild = new LiveRebuild({
+    redis, logger, windowMinutes: config.LIVE_WINDOW_MINUTES, onRebuild: () => m.rebuilds.inc(),
+    seek: (topic, partition, offset) => consumer.seek(topic, partition, offset),
+    offsetForTime: async (topic, partition, ts) => {
+      const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, ts);
+      const found = offsets.find((o) => o.partition === partition)?.offset;
+      return found === undefined || Number(found) < 0 ? null : found;
+    },
+  });
+  let idleCheck: NodeJS.Timeout | undefined;
+  const consumer: BatchConsumer = new BatchConsumer({
+    kafka, logger, metrics, groupId: config.AGGREGATOR_GROUP_ID, topics: [topics.enriched], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    handler: handleEnrichedBatch({
+      redis, rebuild, logger, metrics: m,
+      settings: { windowMinutes: config.LIVE_WINDOW_MINUTES, graceSeconds: config.LIVE_KEY_GRACE_SECONDS, topN: config.LIVE_TOP_N },
+    }),
+  });
+
+  return {
+    metrics, redis, consumer, topics,
+    readiness: { kafka: () => consumer.isHealthy(), redis: () => redisReachable(redis) },
+    async start() {
+      await admin.connect();
+      await consumer.start();
+      idleCheck = setInterval(() => {
+        for (const { topic, partition } of consumer.assignedPartitions()) {
+          rebuild
+            .withLock(topic, partition, () => rebuild.checkIdle(topic, partition))
+            .catch((err: Error) => logger.warn('live window check failed', { topic, partition, error: err.message }));
+        }
+      }, config.LIVE_CHECK_INTERVAL_MS);
+      idleCheck.unref();
+    },
+    async stop() {
+      clearInterval(idleCheck);
+      await consumer.stop();
+      await admin.disconnect();
+      await redis.quit();
+    },
+  };
+}

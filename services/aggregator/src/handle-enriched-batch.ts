@@ -1,0 +1,75 @@
+import { enrichedEventSchema, errorFields, type BatchHandler, type Logger, redisKeys } from '@cdnlog/common';
+import { preAggregate, type PositionedEvent } from './aggregate/pre-aggregate';
+import { applyTenantDelta, type LiveWindowSettings, withLiveScript } from './apply/apply-live';
+import type { AggregatorMetrics } from './metrics';
+import type { LiveRebuild } from './rebuild/live-rebuild';
+
+/**
+ * The aggregator's batch handler:
+ *  1. if Redis lost the live window (no partition marker), seek back to (now − window) and let the replay rebuild it;
+ *  2. decode the enriched events and pre-aggregate them per tenant and minute, in memory;
+ *  3. apply each tenant's delta with one atomic script (exactly once through the tenant's watermark);
+ *  4. record the partition marker. The consumer commits the offsets afterwards.
+ * A Redis error (unreachable, OOM at maxmemory) throws: the consumer retries the
+ * batch with backoff, so consumption pauses and nothing is skipped or evicted.
+ */
+export function handleEnrichedBatch(deps: {
+  redis: Parameters<typeof withLiveScript>[0];
+  settings: LiveWindowSettings;
+  rebuild: LiveRebuild;
+  metrics: AggregatorMetrics;
+  logger: Logger;
+  now?: () => number;
+}): BatchHandler {
+  const redis = withLiveScript(deps.redis);
+  const now = deps.now ?? Date.now;
+  return (batch) => deps.rebuild.withLock(batch.topic, batch.partition, async () => {
+    const { topic, partition } = batch;
+    const mode = await deps.rebuild.beforeBatch(topic, partition, batch.messages[0]!.offset);
+    if (mode === 'seeked') return 'seeked' as const;
+
+    const events: PositionedEvent[] = [];
+    for (const message of batch.messages) {
+      const parsed = message.value ? enrichedEventSchema.safeParse(safeJson(message.value)) : undefined;
+      if (parsed?.success) events.push({ offset: Number(message.offset), event: parsed.data });
+      else {
+        deps.metrics.invalid.inc();
+        deps.logger.warn('skipping a message that is not an enriched event v1', { topic, partition, offset: message.offset });
+      }
+    }
+
+    const nowMs = now();
+    const first = preAggregate(events, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: () => -1 });
+    deps.metrics.late.inc(first.late);
+    await Promise.all(
+      [...first.tenants.values()].map(async (delta) => {
+        const stop = deps.metrics.applySeconds.startTimer();
+        let result = await applyTenantDelta(redis, delta, topic, partition, deps.settings);
+        if (result.outcome === 'overlap') {
+          // Part of this range was applied already (a redelivery that does not align with the first delivery).
+          const wm = result.watermark;
+          const rest = preAggregate(events, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: (t) => (t === delta.tenant ? wm : Infinity) });
+          const remaining = rest.tenants.get(delta.tenant);
+          result = remaining ? await applyTenantDelta(redis, remaining, topic, partition, deps.settings) : { outcome: 'duplicate', watermark: wm };
+        }
+        stop();
+        deps.metrics.tenantApplies.inc({ outcome: result.outcome });
+      }),
+    );
+    const marker = redisKeys.live.partitionMarker(topic, partition);
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    // Outside a rebuild the marker is only updated, never re-created: a marker lost mid-batch must stay lost.
+    if (mode === 'replay') await redis.set(marker, last);
+    else await redis.set(marker, last, 'XX');
+    deps.metrics.batches.inc();
+    return undefined;
+  });
+}
+
+function safeJson(value: Buffer): unknown {
+  try {
+    return JSON.parse(value.toString('utf8'));
+  } catch (err) {
+    return { error: errorFields(err).error };
+  }
+}

@@ -1,0 +1,15 @@
+import { LATENCY_BUCKETS, type Metrics } from '@cdnlog/common';
+
+/** The aggregator's own Prometheus metrics (consumer lag and batch sizes come from BatchConsumer). */
+export function aggregatorMetrics(metrics: Metrics) {
+  return {
+    batches: metrics.counter('aggregator_batches_applied_total', 'Partition batches applied to Redis'),
+    tenantApplies: metrics.counter('aggregator_tenant_applies_total', 'Per-tenant script calls by outcome (duplicate = redelivery ignored)', ['outcome']),
+    late: metrics.counter('aggregator_late_events_total', 'Events older than the live window, skipped (they still reach ClickHouse)'),
+    invalid: metrics.counter('aggregator_invalid_events_total', 'Messages on the enriched topic that are not enriched events v1, skipped'),
+    rebuilds: metrics.counter('aggregator_rebuilds_total', 'Partitions moved back to (now - window) because Redis lost the live window'),
+    applySeconds: metrics.histogram('aggregator_apply_duration_seconds', 'One tenant script call', LATENCY_BUCKETS),
+  };
+}
+
+export type AggregatorMetrics = ReturnType<typeof aggregatorMetrics>;

@@ -1,0 +1,121 @@
+/** Real-stack helpers for the aggregator's tests: unique topic, group and tenants per test file. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createKafka, createProducer, createRedis, type EnrichedEvent, ensureTopics, LIVE_COUNTER_FIELDS, parseEnv, redisKeys, scanKeys,
+} from '@cdnlog/common';
+import { stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { configSchema } from '../src/config';
+
+export type Counters = Record<(typeof LIVE_COUNTER_FIELDS)[number], number>;
+
+const COUNTRIES = ['GB', 'US', 'DE', 'FR', 'US', 'US'];
+const ROUTES = ['GET /', 'GET /a.js', 'GET /b.css', 'POST /api', 'GET /a.js'];
+const UAS: EnrichedEvent['uaFamily'][] = ['Chrome', 'Chrome', 'Safari', 'Firefox', 'curl'];
+
+export async function aggregatorTestbed(tag: string, extraEnv: Record<string, string> = {}) {
+  const prefix = uniquePrefix(tag);
+  const env: Record<string, string> = {
+    KAFKA_TOPIC_ENRICHED: `${prefix}.enriched`,
+    AGGREGATOR_GROUP_ID: `${prefix}-aggregator`,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    LIVE_CHECK_INTERVAL_MS: '1000',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...extraEnv,
+  };
+  const config = parseEnv(configSchema, { ...process.env, ...env });
+  const logger = testLogger('aggregator-test');
+  const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-test`, logger });
+  await ensureTopics(kafka, [env.KAFKA_TOPIC_ENRICHED!], 3, 1);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const redis = createRedis(config);
+  const tenants = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
+  const baseTime = Date.now();
+  const children: ChildProcess[] = [];
+
+  /** Deterministic events over the current minute and the 3 before it. */
+  function events(n: number, from = 0, uniqueIpsPerTenant = 200): EnrichedEvent[] {
+    return Array.from({ length: n }, (_, k) => {
+      const i = from + k;
+      const status = [200, 200, 304, 404, 503][i % 5]!;
+      return {
+        v: 1, eventId: `${prefix}-e${i}`, customerId: tenants[i % 3]!, timestamp: baseTime - (i % 4) * 60_000, receivedAt: baseTime,
+        enrichedAt: baseTime, batchId: 'b', clientIp: `10.${(i >> 16) & 255}.${(i % uniqueIpsPerTenant) >> 8}.${(i % uniqueIpsPerTenant) & 255}`,
+        country: COUNTRIES[i % COUNTRIES.length]!, city: '', region: '', method: 'GET', url: '/', path: '/', route: ROUTES[i % ROUTES.length]!,
+        status, statusClass: `${Math.floor(status / 100)}xx` as EnrichedEvent['statusClass'], bytesSent: 100 + (i % 7), userAgent: '',
+        uaFamily: UAS[i % UAS.length]!, deviceClass: 'desktop', isBot: false, host: '', referer: '', cacheStatus: ['HIT', 'MISS', ''][i % 3]!,
+        pop: '', responseTimeMs: null, requestId: '',
+      };
+    });
+  }
+
+  /** What the live window must hold, computed independently of the service's code. */
+  function expected(list: EnrichedEvent[]) {
+    const out = new Map<string, Counters>();
+    for (const e of list) {
+      const key = `${e.customerId}|${Math.floor(e.timestamp / 60_000) * 60}`;
+      const c = out.get(key) ?? { requests: 0, bytes: 0, status2xx: 0, status3xx: 0, status4xx: 0, status5xx: 0, cacheHits: 0, cacheMisses: 0 };
+      c.requests++;
+      c.bytes += e.bytesSent;
+      const cls = Math.floor(e.status / 100);
+      if (cls === 2) c.status2xx++;
+      if (cls === 3) c.status3xx++;
+      if (cls === 4) c.status4xx++;
+      if (cls === 5) c.status5xx++;
+      if (e.cacheStatus === 'HIT') c.cacheHits++;
+      if (e.cacheStatus === 'MISS') c.cacheMisses++;
+      out.set(key, c);
+    }
+    return out;
+  }
+
+  async function counters(tenant: string, minute: number): Promise<Counters> {
+    const raw = await redis.hgetall(redisKeys.live.counters(tenant, minute));
+    return Object.fromEntries(LIVE_COUNTER_FIELDS.map((f) => [f, Number(raw[f] ?? 0)])) as Counters;
+  }
+
+  async function actual(keys: Iterable<string>) {
+    const out = new Map<string, Counters>();
+    for (const key of keys) {
+      const [tenant, minute] = key.split('|');
+      out.set(key, await counters(tenant!, Number(minute)));
+    }
+    return out;
+  }
+
+  return {
+    prefix, env, config, kafka, redis, tenants, events, expected, counters, actual,
+    async produce(list: EnrichedEvent[]) {
+      for (let i = 0; i < list.length; i += 500) {
+        await producer.send(env.KAFKA_TOPIC_ENRICHED!, list.slice(i, i + 500).map((e) => ({ key: e.customerId, value: JSON.stringify(e) })));
+      }
+    },
+    /** Wait until every tenant-minute of `list` holds exactly the expected counters. */
+    async waitExact(list: EnrichedEvent[], timeoutMs = 60_000) {
+      const want = expected(list);
+      await waitFor(() => actual(want.keys()), (got) => JSON.stringify([...got]) === JSON.stringify([...want]), {
+        what: 'exact live counters', timeoutMs,
+      });
+    },
+    tenantKeys: (tenant: string) => scanKeys(redis, `live:{${tenant}}:*`),
+    spawnAggregator(opsPort: number): ChildProcess {
+      const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
+        env: { ...process.env, ...env, OPS_PORT: String(opsPort) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      return child;
+    },
+    async cleanup() {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      await producer.disconnect();
+      for (const t of tenants) for (const k of await scanKeys(redis, `live:{${t}}:*`)) await redis.del(k);
+      await redis.quit();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [env.KAFKA_TOPIC_ENRICHED!] }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
