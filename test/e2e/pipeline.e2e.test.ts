@@ -1,0 +1,124 @@
+/**
+ * The whole pipeline, as four separate built services on the real stack:
+ * ingest-api → Kafka → enricher → ClickHouse + enriched topic → aggregator →
+ * Redis → metrics-api. Every accepted event is counted exactly once, live and
+ * in history, and a resent batch is not counted twice.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKafka, ensureTopics, sha256Hex } from '@cdnlog/common';
+import { stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+
+const prefix = uniquePrefix('e2e');
+const tenant = `${prefix}-shop`;
+const other = `${prefix}-other`;
+const registryPath = join(tmpdir(), `${prefix}-tenants.json`);
+const ports = { ingest: 19_401, enricher: 19_402, aggregator: 19_403, metrics: 19_404 };
+const env: Record<string, string> = {
+  KAFKA_TOPIC_RAW: `${prefix}.raw`,
+  KAFKA_TOPIC_ENRICHED: `${prefix}.enriched`,
+  KAFKA_TOPIC_DLQ: `${prefix}.dlq`,
+  CLICKHOUSE_DATABASE: `t_${prefix}`,
+  ENRICHER_GROUP_ID: `${prefix}-enricher`,
+  ENRICHER_TRANSACTIONAL_ID: `${prefix}-enricher-tx`,
+  AGGREGATOR_GROUP_ID: `${prefix}-aggregator`,
+  KAFKA_SESSION_TIMEOUT_MS: '6000',
+  FLUSH_MAX_WAIT_MS: '500',
+  HISTORY_CACHE_TTL_MS: '0',
+  TENANT_REGISTRY_PATH: registryPath,
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+};
+const children: ChildProcess[] = [];
+
+function start(service: string, extra: Record<string, string>): void {
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'services', service, 'dist', 'main.js')], {
+    env: { ...process.env, ...env, ...extra },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+}
+
+beforeAll(async () => {
+  writeFileSync(
+    registryPath,
+    JSON.stringify({
+      tenants: [
+        { id: tenant, ingestKeySha256: [sha256Hex('shop-ingest')], readKeySha256: [sha256Hex('shop-read')] },
+        { id: other, ingestKeySha256: [sha256Hex('other-ingest')], readKeySha256: [sha256Hex('other-read')] },
+      ],
+    }),
+  );
+  const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-setup`, logger: testLogger() });
+  await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, 1);
+  start('ingest-api', { PORT: String(ports.ingest) });
+  start('enricher', { OPS_PORT: String(ports.enricher) });
+  start('aggregator', { OPS_PORT: String(ports.aggregator) });
+  start('metrics-api', { PORT: String(ports.metrics) });
+  for (const port of Object.values(ports)) {
+    await waitFor(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status), (s) => s === 200, { what: `service on :${port} ready`, timeoutMs: 60_000 });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+});
+
+const ingest = (body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`http://127.0.0.1:${ports.ingest}/v1/logs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-customer-id': tenant, authorization: 'Bearer shop-ingest', ...headers },
+    body: JSON.stringify(body),
+  });
+interface Counted {
+  requests: number;
+  bytes: number;
+}
+interface ReadBody {
+  totals: Counted & Record<string, number | null>;
+  minutes: Array<Counted & { topCountries: unknown[]; topUaFamilies: unknown[] }>;
+  buckets: Counted[];
+}
+const read = (path: string, key = 'shop-read') =>
+  fetch(`http://127.0.0.1:${ports.metrics}${path}`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as ReadBody,
+  }));
+
+describe('the whole pipeline', () => {
+  it('counts every accepted event exactly once, live and in history', async () => {
+    const now = Date.now();
+    const batch = (b: number) =>
+      Array.from({ length: 100 }, (_, i) => ({
+        timestamp: now - 5_000, clientIp: i % 2 ? '81.2.69.142' : `8.8.${b}.${i % 10}`, method: 'GET', path: `/p${i % 4}?v=${i}`,
+        status: [200, 200, 304, 404, 502][i % 5], bytesSent: 1000 + i, cacheStatus: i % 3 ? 'HIT' : 'MISS',
+        userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+      }));
+    const statuses = [];
+    for (let b = 0; b < 5; b++) statuses.push((await ingest(batch(b), { 'idempotency-key': `batch-${b}` })).status);
+    statuses.push((await ingest(batch(0), { 'idempotency-key': 'batch-0' })).status); // the edge retries batch 0
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 409]);
+    const bytes = 5 * batch(0).reduce((s, e) => s + e.bytesSent, 0);
+
+    const live = await waitFor(() => read(`/api/v1/metrics/${tenant}`), (r) => (r.body.totals?.requests ?? 0) >= 500, { what: '500 live requests', timeoutMs: 90_000 });
+    expect(live.body.totals).toMatchObject({ requests: 500, bytes, status2xx: 200, status3xx: 100, status4xx: 100, status5xx: 100, cacheHitRatio: 0.66 });
+    const busiest = live.body.minutes.find((m) => m.requests > 0)!;
+    // Equal scores: Redis lists them in reverse lexical order.
+    expect(busiest.topCountries).toEqual([{ country: 'US', requests: 250 }, { country: 'GB', requests: 250 }]);
+    expect(busiest.topUaFamilies).toEqual([{ uaFamily: 'Chrome', requests: 500 }]);
+
+    const from = now - 10 * 60_000;
+    const history = await waitFor(
+      () => read(`/api/v1/metrics/${tenant}/history?from=${from}&to=${now + 5 * 60_000}&interval=minute`),
+      (r) => (r.body.buckets ?? []).reduce((s, b) => s + b.requests, 0) >= 500,
+      { what: '500 requests in history', timeoutMs: 60_000 },
+    );
+    expect(history.body.buckets.reduce((s, b) => s + b.requests, 0)).toBe(500);
+    expect(history.body.buckets.reduce((s, b) => s + b.bytes, 0)).toBe(bytes);
+
+    expect((await read(`/api/v1/metrics/${tenant}`, 'other-read')).status).toBe(403);
+    expect((await read(`/api/v1/metrics/${other}`, 'other-read')).body.totals.requests).toBe(0);
+  }, 180_000);
+});
