@@ -4,41 +4,18 @@
  * Redis → metrics-api. Every accepted event is counted exactly once, live and
  * in history, and a resent batch is not counted twice.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafka, ensureTopics, sha256Hex } from '@cdnlog/common';
-import { stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { sha256Hex } from '@cdnlog/common';
+import { uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { type Pipeline, startPipeline } from './start-pipeline';
 
 const prefix = uniquePrefix('e2e');
 const tenant = `${prefix}-shop`;
 const other = `${prefix}-other`;
 const registryPath = join(tmpdir(), `${prefix}-tenants.json`);
-const ports = { ingest: 19_401, enricher: 19_402, aggregator: 19_403, metrics: 19_404 };
-const env: Record<string, string> = {
-  KAFKA_TOPIC_RAW: `${prefix}.raw`,
-  KAFKA_TOPIC_ENRICHED: `${prefix}.enriched`,
-  KAFKA_TOPIC_DLQ: `${prefix}.dlq`,
-  CLICKHOUSE_DATABASE: `t_${prefix}`,
-  ENRICHER_GROUP_ID: `${prefix}-enricher`,
-  ENRICHER_TRANSACTIONAL_ID: `${prefix}-enricher-tx`,
-  AGGREGATOR_GROUP_ID: `${prefix}-aggregator`,
-  KAFKA_SESSION_TIMEOUT_MS: '6000',
-  FLUSH_MAX_WAIT_MS: '500',
-  HISTORY_CACHE_TTL_MS: '0',
-  TENANT_REGISTRY_PATH: registryPath,
-  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-};
-const children: ChildProcess[] = [];
-
-function start(service: string, extra: Record<string, string>): void {
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'services', service, 'dist', 'main.js')], {
-    env: { ...process.env, ...env, ...extra },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-}
+let pipeline: Pipeline;
 
 beforeAll(async () => {
   writeFileSync(
@@ -50,24 +27,13 @@ beforeAll(async () => {
       ],
     }),
   );
-  const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-setup`, logger: testLogger() });
-  await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, 1);
-  start('ingest-api', { PORT: String(ports.ingest) });
-  start('enricher', { OPS_PORT: String(ports.enricher) });
-  start('aggregator', { OPS_PORT: String(ports.aggregator) });
-  start('metrics-api', { PORT: String(ports.metrics) });
-  for (const port of Object.values(ports)) {
-    await waitFor(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status), (s) => s === 200, { what: `service on :${port} ready`, timeoutMs: 60_000 });
-  }
+  pipeline = await startPipeline(prefix, 19_401, { TENANT_REGISTRY_PATH: registryPath });
 }, 120_000);
 
-afterAll(async () => {
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-});
+afterAll(() => pipeline.stop());
 
 const ingest = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`http://127.0.0.1:${ports.ingest}/v1/logs`, {
+  fetch(`${pipeline.urls.ingest}/v1/logs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-customer-id': tenant, authorization: 'Bearer shop-ingest', ...headers },
     body: JSON.stringify(body),
@@ -82,7 +48,7 @@ interface ReadBody {
   buckets: Counted[];
 }
 const read = (path: string, key = 'shop-read') =>
-  fetch(`http://127.0.0.1:${ports.metrics}${path}`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({
+  fetch(`${pipeline.urls.metrics}${path}`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({
     status: r.status,
     body: (await r.json()) as ReadBody,
   }));

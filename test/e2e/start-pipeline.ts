@@ -1,0 +1,62 @@
+/**
+ * Start the four built services as separate processes against the test stack,
+ * with topics, consumer groups and ClickHouse database unique to `prefix`, and
+ * wait until each is ready. For end-to-end tests.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createKafka, ensureTopics } from '@cdnlog/common';
+import { stackConfig, testLogger, waitFor } from '@cdnlog/common/testing';
+
+export interface Pipeline {
+  env: Record<string, string>;
+  ports: { ingest: number; enricher: number; aggregator: number; metrics: number };
+  urls: { ingest: string; metrics: string };
+  stop(): Promise<void>;
+}
+
+export async function startPipeline(prefix: string, firstPort: number, extraEnv: Record<string, string>): Promise<Pipeline> {
+  const ports = { ingest: firstPort, enricher: firstPort + 1, aggregator: firstPort + 2, metrics: firstPort + 3 };
+  const env: Record<string, string> = {
+    KAFKA_TOPIC_RAW: `${prefix}.raw`,
+    KAFKA_TOPIC_ENRICHED: `${prefix}.enriched`,
+    KAFKA_TOPIC_DLQ: `${prefix}.dlq`,
+    CLICKHOUSE_DATABASE: `t_${prefix}`,
+    ENRICHER_GROUP_ID: `${prefix}-enricher`,
+    ENRICHER_TRANSACTIONAL_ID: `${prefix}-enricher-tx`,
+    AGGREGATOR_GROUP_ID: `${prefix}-aggregator`,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    FLUSH_MAX_WAIT_MS: '500',
+    HISTORY_CACHE_TTL_MS: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...extraEnv,
+  };
+  const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-setup`, logger: testLogger() });
+  await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, 1);
+
+  const children: ChildProcess[] = [];
+  const start = (service: string, portVar: string, port: number) => {
+    children.push(
+      spawn(process.execPath, [join(__dirname, '..', '..', 'services', service, 'dist', 'main.js')], {
+        env: { ...process.env, ...env, [portVar]: String(port) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    );
+  };
+  start('ingest-api', 'PORT', ports.ingest);
+  start('enricher', 'OPS_PORT', ports.enricher);
+  start('aggregator', 'OPS_PORT', ports.aggregator);
+  start('metrics-api', 'PORT', ports.metrics);
+  for (const port of Object.values(ports)) {
+    await waitFor(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status), (s) => s === 200, { what: `service on :${port} ready`, timeoutMs: 60_000 });
+  }
+  return {
+    env,
+    ports,
+    urls: { ingest: `http://127.0.0.1:${ports.ingest}`, metrics: `http://127.0.0.1:${ports.metrics}` },
+    async stop() {
+      for (const child of children) child.kill('SIGTERM');
+      await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    },
+  };
+}
