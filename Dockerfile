@@ -1,6 +1,7 @@
 # One image recipe for the four services: docker build --build-arg SERVICE=ingest-api .
 # The build stage runs the same build command as the README (`tsc -b` via npm run build).
 FROM node:20-bookworm-slim AS build
+ENV NX_DAEMON=false NX_NO_CLOUD=true
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json nx.json .npmrc ./
 COPY libs/common/package.json libs/common/
@@ -8,10 +9,13 @@ COPY services/ingest-api/package.json services/ingest-api/
 COPY services/enricher/package.json services/enricher/
 COPY services/aggregator/package.json services/aggregator/
 COPY services/metrics-api/package.json services/metrics-api/
+COPY bench/package.json bench/
 # npm install, not npm ci: see ensure_node_deps in scripts/stack.d/env.sh
 RUN npm install --no-audit --no-fund
 COPY libs libs
 COPY services services
+COPY bench bench
+# The same build command as the README and CI.
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

@@ -1,0 +1,108 @@
+/**
+ * The deployment files against the code: every container sized, probes on the
+ * endpoints and ports the services really serve, env names the services really
+ * read, compose limits within 2 CPUs / 4 GB, and the Dockerfile building with
+ * the README's build command. No cluster or Docker engine needed.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+import { configSchema as aggregatorConfig } from '../services/aggregator/src/config';
+import { configSchema as enricherConfig } from '../services/enricher/src/config';
+import { configSchema as ingestConfig } from '../services/ingest-api/src/config';
+import { configSchema as metricsConfig } from '../services/metrics-api/src/config';
+
+const ROOT = join(__dirname, '..');
+const SERVICES: Record<string, { keys: string[]; portVar: 'PORT' | 'OPS_PORT' }> = {
+  'ingest-api': { keys: Object.keys(ingestConfig.shape), portVar: 'PORT' },
+  'metrics-api': { keys: Object.keys(metricsConfig.shape), portVar: 'PORT' },
+  enricher: { keys: Object.keys(enricherConfig.shape), portVar: 'OPS_PORT' },
+  aggregator: { keys: Object.keys(aggregatorConfig.shape), portVar: 'OPS_PORT' },
+};
+const RUNTIME_ENV = new Set(['NODE_OPTIONS', 'TZ', 'NODE_ENV']);
+
+type Doc = { kind?: string; metadata?: { name?: string }; data?: Record<string, string>; stringData?: Record<string, string>; spec?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const k8sDir = join(ROOT, 'deploy', 'k8s');
+const files = readdirSync(k8sDir).filter((f) => f.endsWith('.yaml'));
+const docs: Array<Doc & { file: string }> = files.flatMap((file) =>
+  parseAllDocuments(readFileSync(join(k8sDir, file), 'utf8')).map((d) => ({ ...(d.toJS() as Doc), file })),
+);
+const workloads = docs.filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet');
+const configMapKeys = Object.keys(docs.find((d) => d.kind === 'ConfigMap')!.data!);
+const allKeys = new Set(Object.values(SERVICES).flatMap((s) => s.keys));
+
+describe('Kubernetes manifests', () => {
+  it('deploy every service, and the kustomization lists every manifest', () => {
+    expect(workloads.map((w) => w.metadata!.name).sort()).toEqual(['aggregator', 'enricher', 'ingest-api', 'metrics-api']);
+    const kustomization = parse(readFileSync(join(k8sDir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+    expect([...kustomization.resources].sort()).toEqual(files.filter((f) => f !== 'kustomization.yaml').sort());
+  });
+
+  it.each(workloads.map((w) => [w.metadata!.name!, w] as const))('%s: sized, probed on its real port, env names the service reads', (name, w) => {
+    const service = SERVICES[name]!;
+    const [container] = w.spec.template.spec.containers;
+    expect(container.image).toMatch(new RegExp(`^cdnlog/${name}:`));
+    for (const kind of ['requests', 'limits']) for (const r of ['cpu', 'memory']) expect(container.resources[kind][r]).toBeDefined();
+    const env = Object.fromEntries((container.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
+    const port = Number(env[service.portVar]);
+    expect(container.ports[0].containerPort).toBe(port);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port });
+    const unknown = Object.keys(env).filter((k) => !service.keys.includes(k) && !RUNTIME_ENV.has(k));
+    expect(unknown).toEqual([]);
+  });
+
+  it('the shared ConfigMap holds only variables some service reads', () => {
+    expect(configMapKeys.filter((k) => !allKeys.has(k))).toEqual([]);
+  });
+
+  it('the HTTP services have HPAs, every workload a PodDisruptionBudget', () => {
+    expect(docs.filter((d) => d.kind === 'HorizontalPodAutoscaler').map((d) => d.metadata!.name).sort()).toEqual(['ingest-api', 'metrics-api']);
+    expect(docs.filter((d) => d.kind === 'PodDisruptionBudget').map((d) => d.metadata!.name).sort()).toEqual(['aggregator', 'enricher', 'ingest-api', 'metrics-api']);
+  });
+
+  it('keeps tenant keys as SHA-256 digests only', () => {
+    const registry = JSON.parse(docs.find((d) => d.metadata?.name === 'cdnlog-tenants')!.stringData!['tenants.json']!);
+    for (const t of registry.tenants) for (const k of [...t.ingestKeySha256, ...t.readKeySha256]) expect(k).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { build?: { args: { SERVICE: string } }; environment?: Record<string, string>; ports?: string[]; deploy?: { resources: { limits: { cpus: string; memory: string } } } }>;
+  };
+  const mb = (m: string) => (m.endsWith('G') ? Number(m.slice(0, -1)) * 1024 : Number(m.replace(/M$/, '')));
+
+  it('fits 2 CPUs and 4 GB, every container limited', () => {
+    const limits = Object.entries(compose.services).map(([name, s]) => ({ name, limits: s.deploy?.resources.limits }));
+    expect(limits.filter((l) => !l.limits)).toEqual([]);
+    expect(limits.reduce((a, l) => a + Number(l.limits!.cpus), 0)).toBeLessThanOrEqual(2);
+    expect(limits.reduce((a, l) => a + mb(l.limits!.memory), 0)).toBeLessThanOrEqual(4096);
+  });
+
+  it('builds each service from the Dockerfile and passes only variables it reads', () => {
+    const built = Object.entries(compose.services).filter(([, s]) => s.build);
+    expect(built.map(([name, s]) => [name, s.build!.args.SERVICE])).toEqual(['ingest-api', 'enricher', 'aggregator', 'metrics-api'].map((n) => [n, n]));
+    for (const [name, s] of built) {
+      const service = SERVICES[name]!;
+      expect({ name, unknown: Object.keys(s.environment ?? {}).filter((k) => !service.keys.includes(k) && !RUNTIME_ENV.has(k)) }).toEqual({ name, unknown: [] });
+      const port = s.environment![service.portVar];
+      if (s.ports) expect(s.ports).toEqual([`${port}:${port}`]);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+  it('builds with the same command as the README and CI (npm run build), and runs the built entry point as non-root', () => {
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(pkg.scripts.build).toBe('nx run-many -t build --outputStyle=static');
+    expect(readFileSync(join(ROOT, 'scripts', 'test'), 'utf8')).toMatch(/^npm run build$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toContain('exec node services/${SERVICE}/dist/main.js');
+    expect(dockerfile).toMatch(/npm install --omit=dev/);
+    for (const name of Object.keys(SERVICES)) expect(existsSync(join(ROOT, 'services', name, 'dist', 'main.js'))).toBe(true);
+  });
+});
