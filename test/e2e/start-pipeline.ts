@@ -3,10 +3,9 @@
  * with topics, consumer groups and ClickHouse database unique to `prefix`, and
  * wait until each is ready. For end-to-end tests.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { createKafka, ensureTopics } from '@cdnlog/common';
-import { stackConfig, testLogger, waitFor } from '@cdnlog/common/testing';
+import { type ServiceName, spawnService, stackConfig, testLogger, waitFor } from '@cdnlog/common/testing';
 
 export interface Pipeline {
   env: Record<string, string>;
@@ -35,14 +34,7 @@ export async function startPipeline(prefix: string, firstPort: number, extraEnv:
   await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, 1);
 
   const children: ChildProcess[] = [];
-  const start = (service: string, portVar: string, port: number) => {
-    children.push(
-      spawn(process.execPath, [join(__dirname, '..', '..', 'services', service, 'dist', 'main.js')], {
-        env: { ...process.env, ...env, [portVar]: String(port) },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      }),
-    );
-  };
+  const start = (service: ServiceName, portVar: string, port: number) => children.push(spawnService(service, { ...env, [portVar]: String(port) }));
   start('ingest-api', 'PORT', ports.ingest);
   start('enricher', 'OPS_PORT', ports.enricher);
   start('aggregator', 'OPS_PORT', ports.aggregator);

@@ -1,10 +1,9 @@
 /** Real-stack helpers for the aggregator's tests: unique topic, group and tenants per test file. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import {
   createKafka, createProducer, createRedis, type EnrichedEvent, ensureTopics, LIVE_COUNTER_FIELDS, parseEnv, redisKeys, scanKeys,
 } from '@cdnlog/common';
-import { stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { deleteTopics, killAll, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 
 export type Counters = Record<(typeof LIVE_COUNTER_FIELDS)[number], number>;
@@ -99,23 +98,18 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
       });
     },
     tenantKeys: (tenant: string) => scanKeys(redis, `live:{${tenant}}:*`),
+    /** Start the built service as its own process (crash and rebalance tests). */
     spawnAggregator(opsPort: number): ChildProcess {
-      const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
-        env: { ...process.env, ...env, OPS_PORT: String(opsPort) },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      const child = spawnService('aggregator', { ...env, OPS_PORT: String(opsPort) });
       children.push(child);
       return child;
     },
     async cleanup() {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      killAll(children);
       await producer.disconnect();
       for (const t of tenants) for (const k of await scanKeys(redis, `live:{${t}}:*`)) await redis.del(k);
       await redis.quit();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: [env.KAFKA_TOPIC_ENRICHED!] }).catch(() => undefined);
-      await admin.disconnect();
+      await deleteTopics(kafka, [env.KAFKA_TOPIC_ENRICHED!]);
     },
   };
 }

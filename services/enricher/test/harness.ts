@@ -3,13 +3,12 @@
  * transactional id and ClickHouse database per test file; producing raw events;
  * counting what arrived in ClickHouse and on the output topics.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import {
   BatchConsumer, type ConsumedMessage, createClickHouse, createKafka, createProducer, ensureTopics, parseEnv, RAW_EVENT_VERSION,
   type RawEvent, stringList, tablesFor,
 } from '@cdnlog/common';
-import { stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { deleteTopics, killAll, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 
 export async function enricherTestbed(tag: string, extraEnv: Record<string, string> = {}) {
@@ -85,25 +84,19 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
     scalar,
     collect,
     waitFor,
-    /** Start the built enricher as its own process (for crash tests). */
+    /** Start the built service as its own process (crash and rebalance tests). */
     spawnEnricher(opsPort: number): ChildProcess {
-      const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
-        env: { ...process.env, ...env, OPS_PORT: String(opsPort) },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      const child = spawnService('enricher', { ...env, OPS_PORT: String(opsPort) });
       children.push(child);
       return child;
     },
     async cleanup() {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      killAll(children);
       await Promise.all(readers.map((r) => r.stop()));
       await producer.disconnect();
       await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${tables.database}` }).catch(() => undefined);
       await clickhouse.close();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!] }).catch(() => undefined);
-      await admin.disconnect();
+      await deleteTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!]);
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { BatchConsumer, type RawEvent, closeServer, ensureTopics, listen, parseEnv, sha256Hex, TenantRegistry } from '@cdnlog/common';
-import { testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { deleteTopics, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 import { createIngest } from '../src/create-ingest';
 
@@ -92,10 +92,7 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
     shuttingDown = true;
     await closeServer(server);
     await ingest.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopics(kafka, [topic]);
   }
 
   return { url, topic, kafka, tenants, prefix, post, topicCount, readTopic, stop, publisher, redis };

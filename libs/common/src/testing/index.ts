@@ -3,3 +3,4 @@ export * from './unique';
 export * from './stack';
 export * from './logger';
 export * from './stack-processes';
+export * from './services';
