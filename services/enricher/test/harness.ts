@@ -11,7 +11,8 @@ import {
 import { deleteTopics, killAll, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 
-export async function enricherTestbed(tag: string, extraEnv: Record<string, string> = {}) {
+/** `brokerDefaultLimits`: create the topics without our 8 MB max.message.bytes (the broker's 1 MB applies). */
+export async function enricherTestbed(tag: string, extraEnv: Record<string, string> = {}, opts: { brokerDefaultLimits?: boolean } = {}) {
   const prefix = uniquePrefix(tag);
   const env: Record<string, string> = {
     KAFKA_TOPIC_RAW: `${prefix}.raw`,
@@ -29,7 +30,15 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
   const config = parseEnv(configSchema, { ...process.env, ...env });
   const logger = testLogger('enricher-test');
   const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-test`, logger });
-  await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, 1);
+  const topics = [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!];
+  if (opts.brokerDefaultLimits) {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) });
+    await admin.disconnect();
+  } else {
+    await ensureTopics(kafka, topics, 3, 1);
+  }
   const producer = createProducer(kafka);
   await producer.connect();
   const clickhouse = createClickHouse(config);
@@ -73,7 +82,9 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
       });
     },
     async produce(events: RawEvent[]) {
-      await producer.send(env.KAFKA_TOPIC_RAW!, events.map((e) => ({ key: e.customerId, value: JSON.stringify(e) })));
+      for (let i = 0; i < events.length; i += 500) {
+        await producer.send(env.KAFKA_TOPIC_RAW!, events.slice(i, i + 500).map((e) => ({ key: e.customerId, value: JSON.stringify(e) })));
+      }
     },
     async produceRaw(values: string[]) {
       await producer.send(env.KAFKA_TOPIC_RAW!, values.map((value) => ({ key: tenants[0]!, value })));

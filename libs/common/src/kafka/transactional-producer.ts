@@ -21,6 +21,14 @@ export interface TransactionalProducer {
   sendAndCommitOffsets(output: TopicMessages[], groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
 }
 
+/**
+ * Messages per produce call inside a transaction. A flush can hold any number
+ * of messages, and one call becomes one record batch per partition: chunking
+ * keeps every batch far below the broker's message size limit (1 MB by default),
+ * which a large flush to one busy tenant's partition would otherwise exceed.
+ */
+export const TRANSACTION_CHUNK_MESSAGES = 500;
+
 export function createTransactionalProducer(kafka: Kafka, transactionalId: string): TransactionalProducer {
   const producer = kafka.producer({
     transactionalId,
@@ -36,8 +44,11 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
     async sendAndCommitOffsets(output, groupId, offsets) {
       const transaction = await producer.transaction();
       try {
-        const topicMessages = output.filter((t) => t.messages.length > 0);
-        if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, compression: CompressionTypes.GZIP });
+        for (const { topic, messages } of output) {
+          for (let i = 0; i < messages.length; i += TRANSACTION_CHUNK_MESSAGES) {
+            await transaction.send({ topic, messages: messages.slice(i, i + TRANSACTION_CHUNK_MESSAGES), compression: CompressionTypes.GZIP });
+          }
+        }
         const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
         for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
         if (byTopic.size > 0) {
