@@ -1,5 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { AppError, errorHandler, type HealthCheck, notFound, opsRoutes, type Metrics } from '@cdnlog/common';
+import { ingestErrors } from './errors';
 import { openApiDocument } from './openapi';
 import { postLogs, type PostLogsDeps } from './routes/post-logs';
 
@@ -15,14 +16,19 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
 
   const handle = postLogs(deps);
+  let inflight = 0;
   app.post('/v1/logs', async (req: Request, res: Response) => {
     const stop = deps.metrics.requestSeconds.startTimer();
     let code = 'ok';
+    inflight++;
+    res.on('close', () => inflight--);
     res.on('finish', () => {
       stop();
       deps.metrics.requests.inc({ status: String(res.statusCode), code });
     });
     try {
+      // Shed load before reading the body: a spike gets fast 429s instead of slow answers for everyone.
+      if (inflight > deps.limits.maxInflightRequests) throw ingestErrors.tooManyInflight();
       await handle(req, res);
     } catch (err) {
       code = err instanceof AppError ? err.code : 'internal_error';

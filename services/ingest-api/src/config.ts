@@ -23,6 +23,8 @@ export const configSchema = z.object({
   PUBLISH_MAX_BATCH_EVENTS: fields.positiveInt(5000),
   /** Bound of events accepted for publishing but not yet acknowledged; 429 above 90 %. */
   PUBLISH_BUFFER_EVENTS: fields.positiveInt(100_000),
+  /** Concurrent POST /v1/logs requests per instance; beyond it requests get 429 at once (load shedding in a spike). */
+  MAX_INFLIGHT_REQUESTS: fields.positiveInt(1024),
   KAFKA_COMPRESSION: z.enum(['gzip', 'none'], { message: 'must be gzip or none' }).default('gzip'),
   /** Rate limit for tenants without their own in the registry (events/s per ingest instance). */
   DEFAULT_TENANT_EVENTS_PER_SECOND: fields.positiveInt(20_000),

@@ -54,6 +54,7 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
       maxFutureSkewMs: config.MAX_FUTURE_SKEW_SECONDS * 1000,
       publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
       defaultRate: { ratePerSecond: config.DEFAULT_TENANT_EVENTS_PER_SECOND, burst: config.DEFAULT_TENANT_BURST },
+      maxInflightRequests: config.MAX_INFLIGHT_REQUESTS,
     },
   });
 

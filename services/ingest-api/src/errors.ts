@@ -41,6 +41,8 @@ export const ingestErrors = {
     }),
   overloaded: (retryAfterSeconds: number) =>
     new AppError(429, 'overloaded', 'The ingest buffer is nearly full; retry later.', undefined, { 'retry-after': String(retryAfterSeconds) }),
+  tooManyInflight: () =>
+    new AppError(429, 'overloaded', 'This instance has too many requests in flight; retry later.', undefined, { 'retry-after': '1' }),
   tenantRateLimited: (retryAfterSeconds: number) =>
     new AppError(429, 'tenant_rate_limited', 'This tenant exceeds its ingest rate; retry later.', undefined, {
       'retry-after': String(retryAfterSeconds),

@@ -9,7 +9,7 @@ import { entry, startIngest } from './harness';
 
 let ingest: Awaited<ReturnType<typeof startIngest>>;
 beforeAll(async () => {
-  ingest = await startIngest('outage', { env: { PUBLISH_TIMEOUT_MS: '1500', PUBLISH_BUFFER_EVENTS: '100' } });
+  ingest = await startIngest('outage', { env: { PUBLISH_TIMEOUT_MS: '1500', PUBLISH_BUFFER_EVENTS: '100', MAX_INFLIGHT_REQUESTS: '4' } });
 });
 afterAll(async () => {
   for (const c of ['kafka', 'redis'] as const) process.kill(pidOf(c), 'SIGCONT');
@@ -47,6 +47,25 @@ describe('ingest API when Kafka hangs or stops', () => {
     }
     await waitFor(async () => ingest.publisher.inflight, (n) => n === 0, { what: 'the buffer to drain', timeoutMs: 30_000 });
     expect((await ingest.post(batch(5), open())).status).toBe(202);
+  });
+
+  it('more concurrent requests than MAX_INFLIGHT_REQUESTS: the excess gets 429 at once, not a slow answer', async () => {
+    const kafka = pidOf('kafka');
+    process.kill(kafka, 'SIGSTOP');
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => new Promise((r) => setTimeout(r, i * 50)).then(() => ingest.post(batch(1), open()))),
+      );
+      const shed = results.filter((r) => r.status === 429);
+      expect(results.map((r) => r.status).sort()).toEqual([429, 429, 503, 503, 503, 503]);
+      for (const r of shed) {
+        expect(r.body).toEqual({ error: 'overloaded', message: 'This instance has too many requests in flight; retry later.' });
+        expect(r.headers.get('retry-after')).toBe('1');
+      }
+    } finally {
+      process.kill(kafka, 'SIGCONT');
+    }
+    await waitFor(async () => ingest.publisher.inflight, (n) => n === 0, { what: 'the buffer to drain', timeoutMs: 30_000 });
   });
 
   it('a stopped broker: only 503s, never 202; after the broker returns the API recovers by itself and the failed key is usable again', async () => {

@@ -1,3 +1,4 @@
+import { createMetrics } from '../metrics/registry';
 import { stackConfig, testLogger, uniquePrefix, waitFor } from '../testing';
 import { ensureTopics, brokerReachable } from './admin';
 import { BatchConsumer, type ConsumedMessage } from './batch-consumer';
@@ -37,8 +38,8 @@ async function committedTotal(groupId: string): Promise<number> {
   }
 }
 
-function startConsumer(groupId: string, handler: (messages: ConsumedMessage[]) => Promise<void>): BatchConsumer {
-  const consumer = new BatchConsumer({ kafka, logger, groupId, topics: [topic], handler: (batch) => handler(batch.messages), retryInitialMs: 50 });
+function startConsumer(groupId: string, handler: (messages: ConsumedMessage[]) => Promise<void>, metrics?: ReturnType<typeof createMetrics>): BatchConsumer {
+  const consumer = new BatchConsumer({ kafka, logger, groupId, topics: [topic], handler: (batch) => handler(batch.messages), retryInitialMs: 50, metrics, lagSampleMs: 300 });
   consumers.push(consumer);
   return consumer;
 }
@@ -81,13 +82,18 @@ describe('Kafka through our producer and BatchConsumer (real broker)', () => {
     const groupId = `${prefix}.g2`;
     let failuresLeft = 3;
     const seen: string[] = [];
-    const consumer = startConsumer(groupId, async (messages) => {
-      if (failuresLeft > 0) {
-        failuresLeft--;
-        throw new Error('downstream store unavailable');
-      }
-      seen.push(...messages.map((m) => m.value!.toString()));
-    });
+    const metrics = createMetrics('test');
+    const consumer = startConsumer(
+      groupId,
+      async (messages) => {
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          throw new Error('downstream store unavailable');
+        }
+        seen.push(...messages.map((m) => m.value!.toString()));
+      },
+      metrics,
+    );
     await consumer.start();
     await waitFor(async () => seen.length, (n) => n >= 31, { what: 'all 31 messages after retries' });
     await waitFor(() => committedTotal(groupId), (n) => n === 31, { what: 'committed offsets to reach 31' });
@@ -95,5 +101,10 @@ describe('Kafka through our producer and BatchConsumer (real broker)', () => {
     expect(new Set(seen).size).toBe(31);
     expect(seen.length).toBe(31);
     expect(consumer.isHealthy()).toBe(true);
+    // Lag comes from committed offsets: zero on every owned partition once all is committed.
+    const lagLines = async () => (await metrics.registry.metrics()).split('\n').filter((l) => l.startsWith('cdnlog_consumer_lag{'));
+    const lines = await waitFor(lagLines, (l) => l.length === 3 && l.every((x) => x.endsWith(' 0')), { what: 'lag 0 on 3 partitions' });
+    expect(lines).toHaveLength(3);
+    expect((await metrics.registry.metrics())).toMatch(/^cdnlog_consumer_handler_errors_total\{topic="[^"]+",service="test"\} 3$/m);
   });
 });

@@ -27,6 +27,7 @@ export interface PostLogsDeps {
     maxFutureSkewMs: number;
     publishTimeoutMs: number;
     defaultRate: { ratePerSecond: number; burst: number };
+    maxInflightRequests: number;
   };
 }
 
