@@ -26,6 +26,8 @@ export async function startPipeline(prefix: string, firstPort: number, extraEnv:
     AGGREGATOR_GROUP_ID: `${prefix}-aggregator`,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     FLUSH_MAX_WAIT_MS: '500',
+    ROLLUP_DELAY_SECONDS: '-60',
+    ROLLUP_INTERVAL_MS: '300',
     HISTORY_CACHE_TTL_MS: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ...extraEnv,

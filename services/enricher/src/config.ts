@@ -31,6 +31,11 @@ export const configSchema = z.object({
   UA_CACHE_SIZE: fields.positiveInt(20_000),
   FLUSH_MAX_ROWS: fields.positiveInt(5000),
   FLUSH_MAX_WAIT_MS: fields.positiveInt(10_000),
+  /** Seconds after a minute ended before its rollup is recomputed (negative: open minutes too). */
+  ROLLUP_DELAY_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(-3600).max(3600).default(20),
+  ROLLUP_INTERVAL_MS: fields.positiveInt(5000),
+  /** At start, recompute rollups this far back for every tenant (dirty marks do not survive a crash). */
+  ROLLUP_STARTUP_LOOKBACK_MINUTES: fields.positiveInt(15),
 });
 
 export type EnricherConfig = z.infer<typeof configSchema>;

@@ -7,6 +7,7 @@ import { GeoIp } from './geo/geoip';
 import { handleRawBatch } from './handle-raw-batch';
 import { enricherMetrics } from './metrics';
 import { BatchWriter } from './sink/batch-writer';
+import { RollupScheduler } from './sink/rollup-scheduler';
 import { UserAgents } from './ua/user-agent';
 
 /**
@@ -26,6 +27,10 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
   const topics = topicsFromConfig(config);
   const producer = createTransactionalProducer(kafka, config.ENRICHER_TRANSACTIONAL_ID);
 
+  const rollups = new RollupScheduler({
+    clickhouse, tables, logger, onRecompute: m.rollup,
+    delaySeconds: config.ROLLUP_DELAY_SECONDS, intervalMs: config.ROLLUP_INTERVAL_MS, startupLookbackMinutes: config.ROLLUP_STARTUP_LOOKBACK_MINUTES,
+  });
   const writer: BatchWriter = new BatchWriter({
     clickhouse, tables, producer, logger, metrics: m.writer,
     topics: { enriched: topics.enriched, dlq: topics.dlq },
@@ -33,6 +38,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     maxRows: config.FLUSH_MAX_ROWS,
     maxWaitMs: config.FLUSH_MAX_WAIT_MS,
     isAssigned: (topic, partition): boolean => consumer.isAssigned(topic, partition),
+    onRowsWritten: (touched) => rollups.markDirty(touched),
   });
   const consumer: BatchConsumer = new BatchConsumer({
     kafka, logger, metrics, groupId: config.ENRICHER_GROUP_ID, topics: [topics.raw], commitMode: 'manual',
@@ -44,6 +50,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     metrics, clickhouse, consumer, writer, geo, topics,
     readiness: { kafka: () => consumer.isHealthy(), clickhouse: () => clickhouseReachable(clickhouse) },
     async start() {
+      await rollups.start();
       await producer.connect();
       writer.startTimer();
       await consumer.start();
@@ -52,6 +59,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     async stop() {
       await consumer.stop();
       await writer.close();
+      await rollups.close();
       await producer.disconnect();
       await clickhouse.close();
     },

@@ -6,7 +6,8 @@ import type { WriterMetrics } from './sink/batch-writer';
 export function enricherMetrics(metrics: Metrics, geo: GeoIp) {
   const events = metrics.counter('enricher_events_total', 'Consumed raw events by outcome', ['outcome']);
   const flushRows = metrics.histogram('enricher_flush_rows', 'Rows per ClickHouse flush', [10, 100, 500, 1000, 2500, 5000, 10000]);
-  const insertSeconds = metrics.histogram('enricher_insert_duration_seconds', 'ClickHouse insert + rollup recompute per flush', LATENCY_BUCKETS);
+  const insertSeconds = metrics.histogram('enricher_insert_duration_seconds', 'ClickHouse insert per flush', LATENCY_BUCKETS);
+  const rollupSeconds = metrics.histogram('enricher_rollup_recompute_duration_seconds', 'One rollup recompute pass', LATENCY_BUCKETS, ['outcome']);
   const flushErrors = metrics.counter('enricher_flush_errors_total', 'Failed flush attempts by stage (they are retried)', ['stage']);
   const dropped = metrics.counter('enricher_revoked_items_dropped_total', 'Buffered items dropped after their partition was revoked (replayed by the new owner)');
   const dlq = metrics.counter('enricher_dlq_messages_total', 'Messages sent to the dead-letter topic');
@@ -25,6 +26,7 @@ export function enricherMetrics(metrics: Metrics, geo: GeoIp) {
   };
   return {
     writer,
+    rollup: (seconds: number, ok: boolean) => rollupSeconds.observe({ outcome: ok ? 'ok' : 'error' }, seconds),
     consumed: (enriched: number, dead: number) => {
       events.inc({ outcome: 'enriched' }, enriched);
       events.inc({ outcome: 'dead_letter' }, dead);

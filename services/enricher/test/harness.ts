@@ -24,6 +24,8 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     FLUSH_MAX_ROWS: '500',
     FLUSH_MAX_WAIT_MS: '500',
+    ROLLUP_DELAY_SECONDS: '-60',
+    ROLLUP_INTERVAL_MS: '300',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ...extraEnv,
   };

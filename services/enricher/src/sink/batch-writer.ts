@@ -3,7 +3,7 @@ import {
   type TopicPartitionOffset, type TransactionalProducer,
 } from '@cdnlog/common';
 import { toClickHouseRow } from './clickhouse-row';
-import { recomputeRollupsSql, touch, type TouchedMinutes } from './rollups';
+import { touch, type TouchedMinutes } from './rollups';
 
 /** One consumed message's outcome, with the partition it came from. */
 export type WriterItem = { topic: string; partition: number } & (
@@ -20,7 +20,7 @@ interface Pending {
 
 export interface WriterMetrics {
   flushed(rows: number, dead: number, insertSeconds: number): void;
-  failed(stage: 'insert' | 'rollups' | 'publish'): void;
+  failed(stage: 'insert' | 'publish'): void;
   dropped(items: number): void;
 }
 
@@ -36,15 +36,17 @@ export interface BatchWriterOptions {
   maxWaitMs: number;
   /** Partitions no longer owned (rebalance) are dropped at flush: their new owner re-reads them. */
   isAssigned?: (topic: string, partition: number) => boolean;
+  /** Told which tenant-minutes got rows (the rollup scheduler recomputes them). */
+  onRowsWritten?: (touched: TouchedMinutes) => void;
   retryInitialMs?: number;
   retryMaxMs?: number;
 }
 
 /**
  * Accumulates enriched events and flushes them at `maxRows` or `maxWaitMs`:
- *   1. insert the rows into `enriched_logs` (duplicates collapse on the sort key),
- *   2. recompute the touched minute rollups from the deduplicated rows,
- *   3. in ONE Kafka transaction: publish the enriched events and the dead
+ *   1. insert the rows into `enriched_logs` (duplicates collapse on the sort key)
+ *      and mark the touched minutes dirty for the rollup scheduler,
+ *   2. in ONE Kafka transaction: publish the enriched events and the dead
  *      letters, and commit the raw-topic offsets.
  * Each step is retried with backoff until it succeeds: nothing is dropped
  * because ClickHouse or Kafka is down, and no offset is committed before its
@@ -119,7 +121,7 @@ export class BatchWriter {
       await this.retry('insert', () => this.opts.clickhouse.insert({ table: this.opts.tables.enrichedLogs, values: rows, format: 'JSONEachRow' }).then(() => undefined));
       const touched: TouchedMinutes = new Map();
       for (const e of events) touch(touched, e.customerId, e.timestamp);
-      await this.retry('rollups', () => this.opts.clickhouse.command({ query: recomputeRollupsSql(this.opts.tables, touched, Date.now()) }).then(() => undefined));
+      this.opts.onRowsWritten?.(touched);
     }
     const insertSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
@@ -147,7 +149,7 @@ export class BatchWriter {
     logger.debug('flushed', { rows: events.length, dead: dead.length, offsets });
   }
 
-  private async retry(stage: 'insert' | 'rollups' | 'publish', fn: () => Promise<void>): Promise<void> {
+  private async retry(stage: 'insert' | 'publish', fn: () => Promise<void>): Promise<void> {
     let delay = this.opts.retryInitialMs ?? 500;
     for (let attempt = 1; ; attempt++) {
       try {
