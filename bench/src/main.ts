@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   const clickhouse = createClickHouse(config);
   const drain = await waitForDrain({
     clickhouse, tables: tablesFor(config.CLICKHOUSE_DATABASE), runId, metricsUrl, readKey: keys.read, fromMinuteMs,
-    expected: load.acceptedEvents, timeoutMs: 10 * 60_000,
+    expected: load.acceptedEvents,
+    ambiguous: Object.entries(load.statuses).filter(([s]) => s.startsWith('5') || s === 'error').reduce((a, [, n]) => a + n, 0) * profile.batchSize,
+    timeoutMs: 10 * 60_000,
   });
   await clickhouse.close();
   const processes = procs.stop();
@@ -103,9 +105,9 @@ async function main(): Promise<void> {
   };
   const file = writeReport(out, report);
   log(`report: ${file}`);
-  log(`accepted ${accepted} ev/s, p99 ${report.latencyMs.p99} ms, exact ${drain.ok}, drain ${drain.seconds} s, freshness p95 ${freshness.p95Ms} ms`);
+  log(`accepted ${accepted} ev/s, p99 ${report.latencyMs.p99} ms, exact ${drain.exact}, consistent ${drain.ok}, drain ${drain.seconds} s, freshness p95 ${freshness.p95Ms} ms`);
   if (!drain.ok) {
-    log(`NOT EXACT: ClickHouse ${drain.clickhouseDistinct}, live ${drain.liveTotal}, accepted ${drain.expected}`);
+    log(`LOST OR DOUBLE-COUNTED: ClickHouse ${drain.clickhouseDistinct}, live ${drain.liveTotal}, acknowledged ${drain.expected}, ambiguous ${drain.ambiguous}`);
     process.exit(1);
   }
 }
