@@ -35,7 +35,30 @@ describe('Publisher', () => {
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 2, maxBatchEvents: 10, capacity: 1000, timeoutMs: 1000 });
     for (const n of [6, 6, 15]) publisher.publish(msgs(n)).catch(() => undefined);
     await tick(20);
-    expect(producer.sends.map((s) => s.messages.length)).toEqual([6, 6, 15]);
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([6]); // one call in flight
+    producer.sends[0]!.settle();
+    await tick(5);
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([6, 6]); // 6 + 15 > 10: not together
+    producer.sends[1]!.settle();
+    await tick(5);
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([6, 6, 15]); // alone, larger than the bound
+  });
+
+  it('requests arriving while a send is in flight leave together in the next call', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 1000 });
+    const first = publisher.publish(msgs(1));
+    await tick();
+    const rest = Array.from({ length: 50 }, () => publisher.publish(msgs(1)));
+    await tick(10);
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([1]);
+    producer.sends[0]!.settle();
+    await first;
+    await tick();
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([1, 50]);
+    producer.sends[1]!.settle();
+    await Promise.all(rest);
+    expect(publisher.inflight).toBe(0);
   });
 
   it('admits up to 90 % of capacity, then answers overloaded', () => {

@@ -28,6 +28,13 @@ export interface PublisherOptions {
   timeoutMs: number;
   /** While the broker is failing, let one request through per this interval to detect recovery. */
   probeIntervalMs?: number;
+  /**
+   * Produce calls in flight at once. The idempotent producer sends one request
+   * at a time anyway; while one is in flight, arriving requests queue up and go
+   * out together in the next call, so batches grow with load instead of the
+   * broker receiving a stream of tiny requests. Default 1.
+   */
+  maxConcurrentSends?: number;
   onSend?: (events: number, seconds: number, ok: boolean) => void;
 }
 
@@ -106,14 +113,18 @@ export class Publisher {
 
   /** Send everything queued now and wait until every send settled (shutdown). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0) this.flush();
-    await Promise.allSettled([...this.sends]);
+    while (this.queue.length > 0 || this.sends.size > 0) {
+      this.flush();
+      await Promise.allSettled([...this.sends]);
+    }
   }
 
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.queue.length === 0) return;
+    // Busy: what is queued goes out when a send completes (see finally below).
+    if (this.sends.size >= (this.opts.maxConcurrentSends ?? 1)) return;
 
     const groups: Group[] = [];
     let events = 0;
@@ -144,8 +155,8 @@ export class Publisher {
       .finally(() => {
         this.inflightEvents -= events;
         this.sends.delete(send);
+        if (this.queue.length > 0) this.flush();
       });
     this.sends.add(send);
-    if (this.queue.length > 0) this.timer = setTimeout(() => this.flush(), this.opts.lingerMs);
   }
 }
