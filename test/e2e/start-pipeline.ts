@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createKafka, ensureTopics } from '@cdnlog/common';
-import { type ServiceName, spawnService, stackConfig, testLogger, waitFor } from '@cdnlog/common/testing';
+import { pipelineTestEnv, type ServiceName, spawnService, stackConfig, testLogger, waitFor } from '@cdnlog/common/testing';
 
 export interface Pipeline {
   env: Record<string, string>;
@@ -16,22 +16,7 @@ export interface Pipeline {
 
 export async function startPipeline(prefix: string, firstPort: number, extraEnv: Record<string, string>): Promise<Pipeline> {
   const ports = { ingest: firstPort, enricher: firstPort + 1, aggregator: firstPort + 2, metrics: firstPort + 3 };
-  const env: Record<string, string> = {
-    KAFKA_TOPIC_RAW: `${prefix}.raw`,
-    KAFKA_TOPIC_ENRICHED: `${prefix}.enriched`,
-    KAFKA_TOPIC_DLQ: `${prefix}.dlq`,
-    CLICKHOUSE_DATABASE: `t_${prefix}`,
-    ENRICHER_GROUP_ID: `${prefix}-enricher`,
-    ENRICHER_TRANSACTIONAL_ID: `${prefix}-enricher-tx`,
-    AGGREGATOR_GROUP_ID: `${prefix}-aggregator`,
-    KAFKA_SESSION_TIMEOUT_MS: '6000',
-    FLUSH_MAX_WAIT_MS: '500',
-    ROLLUP_DELAY_SECONDS: '-60',
-    ROLLUP_INTERVAL_MS: '300',
-    HISTORY_CACHE_TTL_MS: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-    ...extraEnv,
-  };
+  const env: Record<string, string> = { ...pipelineTestEnv(prefix), HISTORY_CACHE_TTL_MS: '0', ...extraEnv };
   const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-setup`, logger: testLogger() });
   await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, 1);
 

@@ -8,27 +8,13 @@ import {
   BatchConsumer, type ConsumedMessage, createClickHouse, createKafka, createProducer, ensureTopics, parseEnv, RAW_EVENT_VERSION,
   type RawEvent, stringList, tablesFor,
 } from '@cdnlog/common';
-import { deleteTopics, killAll, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { deleteTopics, killAll, pipelineTestEnv, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 
 /** `brokerDefaultLimits`: create the topics without our 8 MB max.message.bytes (the broker's 1 MB applies). */
 export async function enricherTestbed(tag: string, extraEnv: Record<string, string> = {}, opts: { brokerDefaultLimits?: boolean } = {}) {
   const prefix = uniquePrefix(tag);
-  const env: Record<string, string> = {
-    KAFKA_TOPIC_RAW: `${prefix}.raw`,
-    KAFKA_TOPIC_ENRICHED: `${prefix}.enriched`,
-    KAFKA_TOPIC_DLQ: `${prefix}.dlq`,
-    CLICKHOUSE_DATABASE: `t_${prefix}`,
-    ENRICHER_GROUP_ID: `${prefix}-enricher`,
-    ENRICHER_TRANSACTIONAL_ID: `${prefix}-enricher-tx`,
-    KAFKA_SESSION_TIMEOUT_MS: '6000',
-    FLUSH_MAX_ROWS: '500',
-    FLUSH_MAX_WAIT_MS: '500',
-    ROLLUP_DELAY_SECONDS: '-60',
-    ROLLUP_INTERVAL_MS: '300',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-    ...extraEnv,
-  };
+  const env: Record<string, string> = { ...pipelineTestEnv(prefix), FLUSH_MAX_ROWS: '500', ...extraEnv };
   const config = parseEnv(configSchema, { ...process.env, ...env });
   const logger = testLogger('enricher-test');
   const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-test`, logger });

@@ -4,3 +4,4 @@ export * from './stack';
 export * from './logger';
 export * from './stack-processes';
 export * from './services';
+export * from './pipeline-env';

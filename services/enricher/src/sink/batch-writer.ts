@@ -58,7 +58,6 @@ export class BatchWriter {
   private pending: Pending = { items: [], offsets: new Map(), firstAt: 0 };
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private stopping = false;
 
   constructor(private readonly opts: BatchWriterOptions) {}
 
@@ -94,11 +93,10 @@ export class BatchWriter {
     await this.running;
   }
 
-  /** Final flush on shutdown; retries end once `stop` was called and a write still fails. */
+  /** Final flush on shutdown. It retries like any flush; the shutdown force-exit timer bounds it. */
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
-    this.stopping = true;
   }
 
   private async write(batch: Pending): Promise<void> {
@@ -156,7 +154,6 @@ export class BatchWriter {
         return await fn();
       } catch (err) {
         this.opts.metrics?.failed(stage);
-        if (this.stopping) throw err;
         this.opts.logger.error('flush step failed, retrying', { stage, attempt, retryInMs: delay, ...errorFields(err) });
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, this.opts.retryMaxMs ?? 10_000);
