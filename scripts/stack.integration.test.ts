@@ -5,8 +5,8 @@
 import { isAlive as alive, runStack, stackPid as pid } from '@cdnlog/common/testing';
 
 describe('scripts/stack', () => {
-  it('status reports every component running and answering', () => {
-    const { stdout: out, status } = runStack('status');
+  it('status reports every component running and answering', async () => {
+    const { stdout: out, status } = await runStack('status');
     expect(status).toBe(0);
     expect(out).toMatch(/^kafka\s+running\s+pid \d+\s+port \d+\s+answering$/m);
     expect(out).toMatch(/^clickhouse\s+running\s+pid \d+\s+port \d+\s+answering$/m);
@@ -19,11 +19,11 @@ describe('scripts/stack', () => {
     for (let i = 0; i < 50 && alive(before.redis); i++) await new Promise((r) => setTimeout(r, 100));
     expect(alive(before.redis)).toBe(false);
 
-    const down = runStack('status');
+    const down = await runStack('status');
     expect(down.status).toBe(3);
     expect(down.stdout).toMatch(/^redis\s+stopped$/m);
 
-    const up = runStack('up');
+    const up = await runStack('up');
     expect(up.status).toBe(0);
     expect(up.stderr).toContain(`stack: kafka already running (pid ${before.kafka}), reusing it`);
     expect(up.stderr).toContain(`stack: clickhouse already running (pid ${before.clickhouse}), reusing it`);
@@ -34,6 +34,6 @@ describe('scripts/stack', () => {
     expect(after.clickhouse).toBe(before.clickhouse);
     expect(after.redis).not.toBe(before.redis);
     expect(alive(after.redis)).toBe(true);
-    expect(runStack('status').stdout).toMatch(/^redis\s+running\s+pid \d+\s+port \d+\s+answering$/m);
+    expect((await runStack('status')).stdout).toMatch(/^redis\s+running\s+pid \d+\s+port \d+\s+answering$/m);
   }, 120_000);
 });

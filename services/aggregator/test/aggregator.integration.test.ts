@@ -108,7 +108,7 @@ describe('aggregator on the real stack', () => {
   it('Redis restarted empty after offsets were committed: the window is rebuilt from Kafka, exact again', async () => {
     const events = [...all(), ...bed.events(300, 6000, 9000)];
     await stopComponent('redis');
-    const up = runStack('up');
+    const up = await runStack('up');
     expect(up.status).toBe(0);
     expect(up.stderr).toContain('stack: starting redis');
     await bed.waitExact(events, 90_000);

@@ -43,12 +43,26 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** Collect every message of a topic (read_committed) into the returned array, live. */
+  /**
+   * Collect every message of a topic (read_committed) into the returned array,
+   * live. The reader is at-least-once like any consumer: a batch it gets again
+   * after its own group rebalanced (same partition and offset) is not added
+   * twice, so the array shows what the topic holds, and a duplicate the
+   * enricher published (same event, another offset) still shows.
+   */
   async function collect(topic: string): Promise<ConsumedMessage[]> {
     const seen: ConsumedMessage[] = [];
+    const offsets = new Set<string>();
     const reader = new BatchConsumer({
       kafka, logger, groupId: `${prefix}-reader-${readers.length}`, topics: [topic],
-      handler: async (batch) => void seen.push(...batch.messages),
+      handler: async (batch) => {
+        for (const m of batch.messages) {
+          const at = `${m.partition}:${m.offset}`;
+          if (offsets.has(at)) continue;
+          offsets.add(at);
+          seen.push(m);
+        }
+      },
     });
     readers.push(reader);
     await reader.start();

@@ -85,7 +85,7 @@ describe('ingest API when Kafka hangs or stops', () => {
     const notReady = await fetch(`${ingest.url}/readyz`);
     expect(notReady.status).toBe(503);
 
-    const up = runStack('up');
+    const up = await runStack('up');
     expect(up.status).toBe(0);
     expect(up.stderr).toContain('stack: starting kafka on 127.0.0.1:');
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,10 +27,22 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** `scripts/stack <command>`; returns exit status and output. */
-export function runStack(command: 'up' | 'down' | 'status') {
+/**
+ * `scripts/stack <command>`; resolves with exit status and output. Asynchronous
+ * on purpose: a blocked event loop would stop the test's own Kafka consumers
+ * from heartbeating, and their group would rebalance and redeliver.
+ */
+export function runStack(command: 'up' | 'down' | 'status'): Promise<{ status: number | null; stdout: string; stderr: string }> {
   stackDir();
-  return spawnSync('bash', [join(__dirname, '..', '..', '..', '..', 'scripts', 'stack'), command], { encoding: 'utf8' });
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [join(__dirname, '..', '..', '..', '..', 'scripts', 'stack'), command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** SIGTERM a component and wait until it has exited. */
