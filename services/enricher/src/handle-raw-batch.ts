@@ -1,4 +1,4 @@
-import type { BatchControl, BatchHandler } from '@cdnlog/common';
+import type { BatchHandler } from '@cdnlog/common';
 import { decodeRawEvent } from './enrich/decode';
 import { enrichEvent } from './enrich/enrich-event';
 import type { GeoIp } from './geo/geoip';
@@ -19,24 +19,15 @@ export function handleRawBatch(deps: { writer: BatchWriter; geo: GeoIp; userAgen
     for (const message of batch.messages) {
       const decoded = decodeRawEvent(message.value);
       if (decoded.ok) {
-        items.push({ kind: 'event', topic: batch.topic, partition: batch.partition, event: enrichEvent(decoded.event, { ...deps, now }) });
+        items.push({ kind: 'event', topic: batch.topic, partition: batch.partition, offset: message.offset, event: enrichEvent(decoded.event, { ...deps, now }) });
       } else {
         dead++;
-        items.push({ kind: 'dead', topic: batch.topic, partition: batch.partition, message, reason: decoded.reason });
+        items.push({ kind: 'dead', topic: batch.topic, partition: batch.partition, offset: message.offset, message, reason: decoded.reason });
       }
     }
-    const last = batch.messages[batch.messages.length - 1]!;
-    deps.writer.add(items, batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString());
+    deps.writer.add(items);
     deps.onItems?.(items.length - dead, dead);
-    while (deps.writer.size >= deps.maxRows) await whileHeartbeating(deps.writer.flush(), control);
+    while (deps.writer.size >= deps.maxRows) await control.keepAlive(deps.writer.flush());
   };
 }
 
-async function whileHeartbeating(work: Promise<void>, control: BatchControl): Promise<void> {
-  const beat = setInterval(() => void control.heartbeat().catch(() => undefined), 3000);
-  try {
-    await work;
-  } finally {
-    clearInterval(beat);
-  }
-}

@@ -10,6 +10,10 @@ export function enricherMetrics(metrics: Metrics, geo: GeoIp) {
   const rollupSeconds = metrics.histogram('enricher_rollup_recompute_duration_seconds', 'One rollup recompute pass', LATENCY_BUCKETS, ['outcome']);
   const flushErrors = metrics.counter('enricher_flush_errors_total', 'Failed flush attempts by stage (they are retried)', ['stage']);
   const dropped = metrics.counter('enricher_revoked_items_dropped_total', 'Buffered items dropped after their partition was revoked (replayed by the new owner)');
+  const redelivered = metrics.counter(
+    'enricher_redelivered_items_skipped_total',
+    'Items read a second time after the consumer re-joined its group, skipped because already published or buffered',
+  );
   const dlq = metrics.counter('enricher_dlq_messages_total', 'Messages sent to the dead-letter topic');
   metrics.gauge('enricher_geoip_cache_hit_ratio', 'GeoIP LRU hit ratio since start', [], function () {
     this.set(geo.hits + geo.misses === 0 ? 0 : geo.hits / (geo.hits + geo.misses));
@@ -23,6 +27,7 @@ export function enricherMetrics(metrics: Metrics, geo: GeoIp) {
     },
     failed: (stage) => flushErrors.inc({ stage }),
     dropped: (n) => dropped.inc(n),
+    redelivered: (n) => redelivered.inc(n),
   };
   return {
     writer,

@@ -1,6 +1,7 @@
 /**
- * The enricher process killed mid-stream, and ClickHouse stopped for 30 s
- * mid-stream: afterwards the distinct rows, the rollups and the enriched topic
+ * The enricher process killed mid-stream, ClickHouse stopped for 30 s
+ * mid-stream, the enricher frozen past its session timeout with events
+ * buffered: afterwards the distinct rows, the rollups and the enriched topic
  * all hold exactly N, with nothing lost and nothing doubled.
  */
 import type { ConsumedMessage } from '@cdnlog/common';
@@ -58,7 +59,7 @@ describe('enricher failures', () => {
       await sleep(30_000);
       expect(child.exitCode).toBeNull(); // still running, retrying
 
-      const up = runStack('up');
+      const up = await runStack('up');
       expect(up.status).toBe(0);
       expect(up.stderr).toContain('stack: starting clickhouse');
       await expectExactly(bed, enriched, N);
@@ -67,4 +68,31 @@ describe('enricher failures', () => {
       await bed.cleanup();
     }
   }, 240_000);
+
+  it('frozen (SIGSTOP) past the session timeout with events buffered: the group drops it, it re-joins and re-reads, publishes each event once', async () => {
+    const bed = await enricherTestbed('frozen', { FLUSH_MAX_ROWS: '5000', FLUSH_MAX_WAIT_MS: '3000' });
+    try {
+      const enriched = await bed.collect(bed.env.KAFKA_TOPIC_ENRICHED!);
+      const N = 1500;
+      const events = bed.events(N);
+      const child = bed.spawnEnricher(19_314);
+      await bed.produce(events.slice(0, 600));
+      const consumed = async () => {
+        const text = await (await fetch('http://127.0.0.1:19314/metrics')).text().catch(() => '');
+        return Number(/^cdnlog_enricher_events_total\{outcome="enriched",service="enricher"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+      };
+      await bed.waitFor(consumed, (x) => x === 600, { what: '600 events read and buffered', timeoutMs: 60_000 });
+      expect(await bed.distinctRows()).toBe(0); // buffered, not flushed yet (3 s age)
+
+      child.kill('SIGSTOP'); // no heartbeat for 10 s > 6 s session: the coordinator drops the member
+      await sleep(10_000);
+      child.kill('SIGCONT');
+      await bed.produce(events.slice(600));
+      await expectExactly(bed, enriched, N);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      await bed.cleanup();
+    }
+  }, 180_000);
 });
+

@@ -1,20 +1,19 @@
 import {
   type ClickHouseClient, type ConsumedMessage, type EnrichedEvent, errorFields, type Logger, type OutgoingMessage, type Tables,
-  type TopicPartitionOffset, type TransactionalProducer,
+  type TransactionalProducer,
 } from '@cdnlog/common';
 import { toClickHouseRow } from './clickhouse-row';
+import { OffsetLedger, type ReadPosition } from './offset-ledger';
 import { touch, type TouchedMinutes } from './rollups';
 
-/** One consumed message's outcome, with the partition it came from. */
-export type WriterItem = { topic: string; partition: number } & (
+/** One consumed message's outcome, with where it was read. Every consumed message becomes exactly one item. */
+export type WriterItem = ReadPosition & (
   | { kind: 'event'; event: EnrichedEvent }
   | { kind: 'dead'; message: ConsumedMessage; reason: string }
 );
 
 interface Pending {
   items: WriterItem[];
-  /** Next offset to commit per topic-partition. */
-  offsets: Map<string, TopicPartitionOffset>;
   firstAt: number;
 }
 
@@ -22,6 +21,7 @@ export interface WriterMetrics {
   flushed(rows: number, dead: number, insertSeconds: number): void;
   failed(stage: 'insert' | 'publish'): void;
   dropped(items: number): void;
+  redelivered(items: number): void;
 }
 
 export interface BatchWriterOptions {
@@ -52,10 +52,14 @@ export interface BatchWriterOptions {
  * because ClickHouse or Kafka is down, and no offset is committed before its
  * rows are in ClickHouse. A crash anywhere replays from the last committed
  * offsets; the table absorbs re-inserted rows and the aborted transaction
- * leaves nothing visible on the enriched topic.
+ * leaves nothing visible on the enriched topic. A message the consumer reads
+ * twice within this process (its group membership lapsed during a long
+ * flush, it re-joined and resumed from the last commit) is published once:
+ * the OffsetLedger drops offsets already committed and repeated ones.
  */
 export class BatchWriter {
-  private pending: Pending = { items: [], offsets: new Map(), firstAt: 0 };
+  private pending: Pending = { items: [], firstAt: 0 };
+  private readonly ledger = new OffsetLedger();
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -66,11 +70,10 @@ export class BatchWriter {
     return this.pending.items.length;
   }
 
-  /** Buffer a partition batch's items; `nextOffset` is its last offset + 1. */
-  add(items: WriterItem[], topic: string, partition: number, nextOffset: string): void {
+  /** Buffer a partition batch's items (one per consumed message). */
+  add(items: WriterItem[]): void {
     if (this.pending.items.length === 0) this.pending.firstAt = Date.now();
     for (const item of items) this.pending.items.push(item);
-    this.pending.offsets.set(`${topic}:${partition}`, { topic, partition, offset: nextOffset });
   }
 
   /** Flush on age in the background (size-triggered flushes are awaited by the consumer). */
@@ -86,9 +89,9 @@ export class BatchWriter {
   /** Flush what is buffered now; waits for a flush already running first. */
   async flush(): Promise<void> {
     while (this.running) await this.running;
-    if (this.pending.offsets.size === 0) return;
+    if (this.pending.items.length === 0) return;
     const batch = this.pending;
-    this.pending = { items: [], offsets: new Map(), firstAt: 0 };
+    this.pending = { items: [], firstAt: 0 };
     this.running = this.write(batch).finally(() => (this.running = undefined));
     await this.running;
   }
@@ -100,51 +103,67 @@ export class BatchWriter {
   }
 
   private async write(batch: Pending): Promise<void> {
-    const { isAssigned, logger } = this.opts;
-    let items = batch.items;
-    let offsets = [...batch.offsets.values()];
-    if (isAssigned && offsets.some((o) => !isAssigned(o.topic, o.partition))) {
-      // Partitions revoked by a rebalance: their new owner replays them from the committed offset.
-      items = items.filter((i) => isAssigned(i.topic, i.partition));
-      offsets = offsets.filter((o) => isAssigned(o.topic, o.partition));
-      this.opts.metrics?.dropped(batch.items.length - items.length);
-      logger.warn('dropped buffered items of revoked partitions', { items: batch.items.length - items.length });
-    }
-    const events = items.filter((i): i is Extract<WriterItem, { kind: 'event' }> => i.kind === 'event').map((i) => i.event);
-    const dead = items.filter((i): i is Extract<WriterItem, { kind: 'dead' }> => i.kind === 'dead');
-
+    const inserted = this.publishable(batch.items);
     const started = process.hrtime.bigint();
-    if (events.length > 0) {
-      const rows = events.map(toClickHouseRow);
-      await this.retry('insert', () => this.opts.clickhouse.insert({ table: this.opts.tables.enrichedLogs, values: rows, format: 'JSONEachRow' }).then(() => undefined));
+    const rows = inserted.flatMap((i) => (i.kind === 'event' ? [i.event] : []));
+    if (rows.length > 0) {
+      await this.retry('insert', () =>
+        this.opts.clickhouse.insert({ table: this.opts.tables.enrichedLogs, values: rows.map(toClickHouseRow), format: 'JSONEachRow' }).then(() => undefined),
+      );
       const touched: TouchedMinutes = new Map();
-      for (const e of events) touch(touched, e.customerId, e.timestamp);
+      for (const e of rows) touch(touched, e.customerId, e.timestamp);
       this.opts.onRowsWritten?.(touched);
     }
     const insertSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
-    const enriched: OutgoingMessage[] = events.map((e) => ({ key: e.customerId, value: JSON.stringify(e) }));
-    const dlq: OutgoingMessage[] = dead.map((d) => ({
-      key: d.message.key,
-      value: d.message.value ?? '',
-      headers: {
-        'x-dlq-reason': d.reason.slice(0, 1000),
-        'x-dlq-source': `${d.message.topic}/${d.message.partition}/${d.message.offset}`,
-        'x-dlq-service': 'enricher',
-      },
-    }));
-    await this.retry('publish', () =>
-      this.opts.producer.sendAndCommitOffsets(
-        [
-          { topic: this.opts.topics.enriched, messages: enriched },
-          { topic: this.opts.topics.dlq, messages: dlq },
-        ],
-        this.opts.groupId,
-        offsets,
-      ),
-    );
-    this.opts.metrics?.flushed(events.length, dead.length, insertSeconds);
-    logger.debug('flushed', { rows: events.length, dead: dead.length, offsets });
+    // The insert may have waited minutes for ClickHouse: ownership is looked at again.
+    const items = this.publishable(inserted);
+    const offsets = this.ledger.commitOffsets(items);
+    const enriched: OutgoingMessage[] = [];
+    const dlq: OutgoingMessage[] = [];
+    for (const item of items) {
+      if (item.kind === 'event') enriched.push({ key: item.event.customerId, value: JSON.stringify(item.event) });
+      else dlq.push(deadLetter(item.message, item.reason));
+    }
+    if (offsets.length > 0) {
+      await this.retry('publish', () =>
+        this.opts.producer.sendAndCommitOffsets(
+          [
+            { topic: this.opts.topics.enriched, messages: enriched },
+            { topic: this.opts.topics.dlq, messages: dlq },
+          ],
+          this.opts.groupId,
+          offsets,
+        ),
+      );
+      this.ledger.record(offsets);
+    }
+    this.opts.metrics?.flushed(rows.length, dlq.length, insertSeconds);
+    this.opts.logger.debug('flushed', { rows: rows.length, published: enriched.length, dead: dlq.length, offsets });
+  }
+
+  /**
+   * The items this process may still publish: of partitions it owns (a revoked
+   * partition's new owner replays it from the committed offset), not yet
+   * committed by an earlier flush, one copy of each offset.
+   */
+  private publishable(items: WriterItem[]): WriterItem[] {
+    const { isAssigned, logger, metrics } = this.opts;
+    let owned = items;
+    if (isAssigned) {
+      owned = items.filter((i) => isAssigned(i.topic, i.partition));
+      if (owned.length < items.length) {
+        for (const i of items) if (!isAssigned(i.topic, i.partition)) this.ledger.forget(i.topic, i.partition);
+        metrics?.dropped(items.length - owned.length);
+        logger.warn('dropped buffered items of revoked partitions', { items: items.length - owned.length });
+      }
+    }
+    const fresh = this.ledger.unpublished(owned);
+    if (fresh.length < owned.length) {
+      metrics?.redelivered(owned.length - fresh.length);
+      logger.warn('skipped items read again after the consumer re-joined its group (already published or buffered)', { items: owned.length - fresh.length });
+    }
+    return fresh;
   }
 
   private async retry(stage: 'insert' | 'publish', fn: () => Promise<void>): Promise<void> {
@@ -160,4 +179,16 @@ export class BatchWriter {
       }
     }
   }
+}
+
+function deadLetter(message: ConsumedMessage, reason: string): OutgoingMessage {
+  return {
+    key: message.key,
+    value: message.value ?? '',
+    headers: {
+      'x-dlq-reason': reason.slice(0, 1000),
+      'x-dlq-source': `${message.topic}/${message.partition}/${message.offset}`,
+      'x-dlq-service': 'enricher',
+    },
+  };
 }
