@@ -6,6 +6,8 @@ import { postLogs, type PostLogsDeps } from './routes/post-logs';
 
 export interface AppDeps extends PostLogsDeps {
   registryMetrics: Metrics;
+  /** Event-loop delay: CPU saturation sheds requests before their bodies are read. */
+  shedder?: { overloaded(): boolean };
   readiness: Record<string, HealthCheck>;
 }
 
@@ -29,6 +31,11 @@ export function createApp(deps: AppDeps): Express {
     try {
       // Shed load before reading the body: a spike gets fast 429s instead of slow answers for everyone.
       if (inflight > deps.limits.maxInflightRequests) throw ingestErrors.tooManyInflight();
+      const pressure = deps.publisher.pressure();
+      if (pressure === 'overloaded') throw ingestErrors.overloaded(1);
+      if (pressure === 'backlogged') throw ingestErrors.backlogged();
+      if (pressure === 'stalled') throw ingestErrors.kafkaUnavailable();
+      if (deps.shedder?.overloaded()) throw ingestErrors.cpuSaturated();
       await handle(req, res);
     } catch (err) {
       code = err instanceof AppError ? err.code : 'internal_error';

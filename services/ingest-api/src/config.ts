@@ -24,7 +24,11 @@ export const configSchema = z.object({
   /** Bound of events accepted for publishing but not yet acknowledged; 429 above 90 %. */
   PUBLISH_BUFFER_EVENTS: fields.positiveInt(100_000),
   /** Concurrent POST /v1/logs requests per instance; beyond it requests get 429 at once (load shedding in a spike). */
-  MAX_INFLIGHT_REQUESTS: fields.positiveInt(1024),
+  MAX_INFLIGHT_REQUESTS: fields.positiveInt(256),
+  /** 429 while the oldest request waiting for a produce call has waited longer than this. */
+  PUBLISH_MAX_QUEUE_DELAY_MS: fields.positiveInt(1000),
+  /** 429 before reading the body while the event loop's p99 delay over the last second exceeds this (CPU saturation). */
+  MAX_EVENT_LOOP_DELAY_MS: fields.positiveInt(300),
   KAFKA_COMPRESSION: z.enum(['gzip', 'none'], { message: 'must be gzip or none' }).default('gzip'),
   /** Rate limit for tenants without their own in the registry (events/s per ingest instance). */
   DEFAULT_TENANT_EVENTS_PER_SECOND: fields.positiveInt(20_000),

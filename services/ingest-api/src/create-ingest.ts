@@ -4,6 +4,7 @@ import {
 import { createApp } from './app';
 import type { IngestConfig } from './config';
 import { IdempotencyStore } from './idempotency/idempotency-store';
+import { LoadShedder } from './limits/load-shedder';
 import { RateLimiter } from './limits/rate-limiter';
 import { ingestMetrics } from './metrics';
 import { Publisher } from './publish/publisher';
@@ -26,6 +27,7 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
     maxBatchEvents: config.PUBLISH_MAX_BATCH_EVENTS,
     capacity: config.PUBLISH_BUFFER_EVENTS,
     timeoutMs: config.PUBLISH_TIMEOUT_MS,
+    maxQueueDelayMs: config.PUBLISH_MAX_QUEUE_DELAY_MS,
     onSend: (events, seconds, ok) => {
       m.publishSeconds.observe({ outcome: ok ? 'ok' : 'error' }, seconds);
       m.publishEvents.observe(events);
@@ -33,14 +35,17 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
   });
   const redis = createRedis(config);
   redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
+  const shedder = new LoadShedder({ maxDelayMs: config.MAX_EVENT_LOOP_DELAY_MS });
   const sampler = setInterval(() => {
     m.bufferEvents.set(publisher.inflight);
     m.bufferFill.set(publisher.fill);
+    m.queueDelay.set(publisher.queueDelayMs() / 1000);
+    m.eventLoopDelay.set(shedder.delayMs / 1000);
   }, 1000);
   sampler.unref();
 
   const app = createApp({
-    registry, publisher, logger, rateLimiter: new RateLimiter(), metrics: m, registryMetrics: metrics,
+    registry, publisher, shedder, logger, rateLimiter: new RateLimiter(), metrics: m, registryMetrics: metrics,
     idempotency: new IdempotencyStore(redis, {
       ttlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
       claimTtlMs: Math.max(30_000, config.PUBLISH_TIMEOUT_MS * 6),
@@ -59,7 +64,7 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
   });
 
   return {
-    app, kafka, producer, publisher, redis, topic,
+    app, kafka, producer, publisher, shedder, redis, topic,
     /** Connect to Kafka; a broker that is down at start is retried by the first publishes (the API answers 503 meanwhile). */
     async connect() {
       await producer.connect().catch((err: Error) => logger.warn('kafka not reachable at start; publishes will retry', { error: err.message }));
@@ -67,6 +72,7 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
     /** After the HTTP server stopped accepting: finish in-flight publishes, then close clients. */
     async close() {
       clearInterval(sampler);
+      shedder.stop();
       await publisher.drain();
       await producer.disconnect();
       await redis.quit();

@@ -41,6 +41,10 @@ export const ingestErrors = {
     }),
   overloaded: (retryAfterSeconds: number) =>
     new AppError(429, 'overloaded', 'The ingest buffer is nearly full; retry later.', undefined, { 'retry-after': String(retryAfterSeconds) }),
+  backlogged: () =>
+    new AppError(429, 'overloaded', 'Kafka acknowledges more slowly than events arrive; retry later.', undefined, { 'retry-after': '1' }),
+  cpuSaturated: () =>
+    new AppError(429, 'overloaded', 'This instance is CPU-saturated; retry later.', undefined, { 'retry-after': '1' }),
   tooManyInflight: () =>
     new AppError(429, 'overloaded', 'This instance has too many requests in flight; retry later.', undefined, { 'retry-after': '1' }),
   tenantRateLimited: (retryAfterSeconds: number) =>

@@ -10,6 +10,8 @@ export function ingestMetrics(metrics: Metrics) {
     publishEvents: metrics.histogram('ingest_publish_batch_events', 'Events per produce call', [1, 10, 100, 1000, 5000, 20000]),
     bufferEvents: metrics.gauge('ingest_buffer_events', 'Events accepted for publishing and not yet settled by Kafka'),
     bufferFill: metrics.gauge('ingest_buffer_fill_ratio', 'Publish buffer fill (0..1); 429 above 0.9'),
+    queueDelay: metrics.gauge('ingest_publish_queue_delay_seconds', 'How long the oldest request waiting for a produce call has waited'),
+    eventLoopDelay: metrics.gauge('ingest_event_loop_delay_p99_seconds', 'Event-loop delay p99 over the last second (load shedding above MAX_EVENT_LOOP_DELAY_MS)'),
   };
 }
 

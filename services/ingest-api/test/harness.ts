@@ -95,7 +95,7 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
     await deleteTopics(kafka, [topic]);
   }
 
-  return { url, topic, kafka, tenants, prefix, post, topicCount, readTopic, stop, publisher, redis };
+  return { url, topic, kafka, tenants, prefix, post, topicCount, readTopic, stop, publisher, redis, shedder: ingest.shedder };
 }
 
 /** A valid entry; override any field. */

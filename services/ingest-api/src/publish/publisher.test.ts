@@ -72,6 +72,45 @@ describe('Publisher', () => {
     expect(publisher.admit(1)).toBe('overloaded'); // 90 in flight = 90 %
   });
 
+  it('answers backlogged while the oldest request waiting for a produce call has waited past maxQueueDelayMs', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 5000, maxQueueDelayMs: 30 });
+    const first = publisher.publish(msgs(1)); // goes out at once and hangs
+    await tick();
+    const waiting = publisher.publish(msgs(2)); // queued behind the hanging send
+    expect(publisher.pressure()).toBe('ok');
+    await tick(45);
+    expect(publisher.queueDelayMs()).toBeGreaterThanOrEqual(30);
+    expect(publisher.pressure()).toBe('backlogged');
+    expect(publisher.admit(1)).toBe('backlogged');
+    producer.sends[0]!.settle();
+    await first;
+    await tick();
+    expect(publisher.queueDelayMs()).toBe(0); // the queued request is in the next send now
+    expect(publisher.admit(1)).toBe('ok');
+    producer.sends[1]!.settle();
+    await waiting;
+  });
+
+  it('answers stalled when requests back up behind a send that has had no answer for longer than the timeout', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 40, maxQueueDelayMs: 10 });
+    const first = publisher.publish(msgs(1));
+    await tick();
+    const waiting = publisher.publish(msgs(1));
+    await tick(20);
+    expect(publisher.pressure()).toBe('backlogged'); // queued 20 ms, the send is 20 ms old
+    await tick(30);
+    expect(publisher.pressure()).toBe('stalled'); // the send is past the 40 ms timeout
+    await expect(first).rejects.toBeInstanceOf(PublishTimeoutError);
+    await expect(waiting).rejects.toBeInstanceOf(PublishTimeoutError);
+    producer.sends[0]!.settle();
+    await tick();
+    producer.sends[1]!.settle();
+    await tick();
+    expect(publisher.pressure()).toBe('ok');
+  });
+
   it('times a request out but keeps its events counted until Kafka settles them', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 100, timeoutMs: 20 });

@@ -14,7 +14,16 @@ export class PublishFailedError extends Error {
   }
 }
 
-export type Admission = 'ok' | 'overloaded' | 'broker_down';
+export type Admission = 'ok' | 'overloaded' | 'backlogged' | 'stalled' | 'broker_down';
+
+/**
+ * Whether new requests should be turned away before they are even read (no
+ * broker probing here). `backlogged`: requests wait longer than
+ * `maxQueueDelayMs` for a produce call. `stalled`: the same, and the send in
+ * flight has had no answer for longer than the publish timeout (the broker is
+ * unreachable or hung, not just slow).
+ */
+export type Pressure = 'ok' | 'overloaded' | 'backlogged' | 'stalled';
 
 export interface PublisherOptions {
   topic: string;
@@ -26,6 +35,12 @@ export interface PublisherOptions {
   capacity: number;
   /** A request not acknowledged within this time fails (its events stay counted until Kafka settles them). */
   timeoutMs: number;
+  /**
+   * Admission stops while the oldest request waiting for a produce call has
+   * waited longer than this: Kafka acknowledges slower than events arrive, and
+   * a new request would only wait towards its timeout. Default: no bound.
+   */
+  maxQueueDelayMs?: number;
   /** While the broker is failing, let one request through per this interval to detect recovery. */
   probeIntervalMs?: number;
   /**
@@ -40,6 +55,7 @@ export interface PublisherOptions {
 
 interface Group {
   messages: OutgoingMessage[];
+  queuedAt: number;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -60,7 +76,8 @@ export class Publisher {
   private queuedEvents = 0;
   private inflightEvents = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly sends = new Set<Promise<void>>();
+  /** Produce calls in flight, with their start time. */
+  private readonly sends = new Map<Promise<void>, number>();
   private brokerDown = false;
   private lastProbeAt = 0;
 
@@ -82,6 +99,21 @@ export class Publisher {
     return !this.brokerDown;
   }
 
+  /** How long the oldest request waiting for a produce call has waited, ms. */
+  queueDelayMs(now = Date.now()): number {
+    return this.queue.length > 0 ? now - this.queue[0]!.queuedAt : 0;
+  }
+
+  pressure(): Pressure {
+    if (this.inflightEvents >= 0.9 * this.opts.capacity) return 'overloaded';
+    const now = Date.now();
+    if (this.queueDelayMs(now) > (this.opts.maxQueueDelayMs ?? Infinity)) {
+      const oldestSend = Math.min(...this.sends.values());
+      return now - oldestSend > this.opts.timeoutMs ? 'stalled' : 'backlogged';
+    }
+    return 'ok';
+  }
+
   /** May a request of `events` events be published now? */
   admit(events: number): Admission {
     if (this.brokerDown) {
@@ -89,14 +121,16 @@ export class Publisher {
       if (now - this.lastProbeAt < (this.opts.probeIntervalMs ?? 1000)) return 'broker_down';
       this.lastProbeAt = now;
     }
-    if (this.inflightEvents >= 0.9 * this.opts.capacity || this.inflightEvents + events > this.opts.capacity) return 'overloaded';
+    const pressure = this.pressure();
+    if (pressure !== 'ok') return pressure;
+    if (this.inflightEvents + events > this.opts.capacity) return 'overloaded';
     return 'ok';
   }
 
   /** Resolves once Kafka acknowledged every message (acks=all); rejects on failure or timeout. */
   publish(messages: OutgoingMessage[]): Promise<void> {
     let group!: Group;
-    const acked = new Promise<void>((resolve, reject) => (group = { messages, resolve, reject }));
+    const acked = new Promise<void>((resolve, reject) => (group = { messages, queuedAt: Date.now(), resolve, reject }));
     acked.catch(() => undefined); // a rejection after the timeout has no listener left
     this.inflightEvents += messages.length;
     this.queue.push(group);
@@ -115,7 +149,7 @@ export class Publisher {
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.sends.size > 0) {
       this.flush();
-      await Promise.allSettled([...this.sends]);
+      await Promise.allSettled([...this.sends.keys()]);
     }
   }
 
@@ -157,6 +191,6 @@ export class Publisher {
         this.sends.delete(send);
         if (this.queue.length > 0) this.flush();
       });
-    this.sends.add(send);
+    this.sends.set(send, Date.now());
   }
 }

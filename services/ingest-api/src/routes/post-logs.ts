@@ -77,6 +77,8 @@ export function postLogs(deps: PostLogsDeps) {
       const admission = deps.publisher.admit(entries.length);
       if (admission === 'broker_down') throw ingestErrors.kafkaUnavailable();
       if (admission === 'overloaded') throw ingestErrors.overloaded(1);
+      if (admission === 'backlogged') throw ingestErrors.backlogged();
+      if (admission === 'stalled') throw ingestErrors.kafkaUnavailable();
 
       const messages = toRawMessages(entries, { tenant: tenant.id, batchId, receivedAt: Date.now(), idempotencyKey });
       try {
