@@ -10,13 +10,14 @@ import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { clickhouseEnv, createClickHouse, createKafka, createLogger, ensureTopics, kafkaEnv, parseEnv, tablesFor } from '@cdnlog/common';
+import { clickhouseEnv, createClickHouse, createKafka, createLogger, ensureTopics, kafkaEnv, parseEnv, redisEnv, tablesFor } from '@cdnlog/common';
 import { entryGenerator } from './generate/entries';
 import { percentile, runLoad } from './load/run-load';
 import { measureCeiling } from './measure/ceiling';
 import { waitForDrain } from './measure/drain';
 import { startFreshnessProbes } from './measure/freshness';
 import { startProcSampler } from './measure/proc-stats';
+import { startRedisSampler } from './measure/redis-memory';
 import { PROFILES } from './profiles';
 import { type BenchReport, writeReport } from './report/write-report';
 
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const metricsUrl = arg('metrics', 'http://127.0.0.1:8081');
   const out = arg('out', join(__dirname, '..', 'results'));
   const stackDir = process.env.STACK_DIR ?? join(__dirname, '..', '..', '.stack');
-  const config = parseEnv(z.object({ ...kafkaEnv, ...clickhouseEnv }));
+  const config = parseEnv(z.object({ ...kafkaEnv, ...clickhouseEnv, ...redisEnv, LIVE_WINDOW_MINUTES: z.coerce.number().int().positive().default(15) }));
   const keys = { ingest: 'bench-ingest-key', read: 'bench-read-key' };
   const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   log(`profile ${profile.name}: ${profile.description}; run ${runId}`);
 
   const procs = startProcSampler(stackDir);
+  const redisSamples = startRedisSampler(config);
   const probes = startFreshnessProbes({ ingestUrl, ingestKey: keys.ingest, metricsUrl, readKey: keys.read, everyMs: 1000 });
   const load = await runLoad(
     { ingestUrl, ingestKey: keys.ingest, runId, batchSize: profile.batchSize, phases: profile.phases, workers: profile.workers, maxInFlight: profile.maxInFlight },
@@ -60,8 +62,9 @@ async function main(): Promise<void> {
     clickhouse, tables: tablesFor(config.CLICKHOUSE_DATABASE), runId, metricsUrl, readKey: keys.read, fromMinuteMs,
     expected: load.acceptedEvents,
     ambiguous: Object.entries(load.statuses).filter(([s]) => s.startsWith('5') || s === 'error').reduce((a, [, n]) => a + n, 0) * profile.batchSize,
-    timeoutMs: 10 * 60_000,
+    timeoutMs: 10 * 60_000, liveWindowMinutes: config.LIVE_WINDOW_MINUTES,
   });
+  const redis = await redisSamples.stop();
   await clickhouse.close();
   const processes = procs.stop();
 
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
     sustainedEventsPerSecond: profile.ramp
       ? Math.max(0, ...phases.filter((p) => p.acceptedEventsPerSecond >= 0.95 * p.offeredEventsPerSecond && !Object.keys(p.statuses).some((s) => s.startsWith('5') || s === 'error')).map((p) => p.acceptedEventsPerSecond))
       : undefined,
-    drain, freshness, processes, ceiling,
+    drain, freshness, processes, ceiling, redis,
     pipelineToCeiling: ceiling ? Math.round((accepted / ceiling.recordsPerSecond) * 100) / 100 : null,
     recordSizeBytes: recordSize,
     seconds: load.seconds.map(({ second, offeredEvents, acceptedEvents, p99Ms }) => ({ second, offeredEvents, acceptedEvents, p99Ms })),

@@ -33,6 +33,10 @@ export const PROFILES: Record<string, Profile> = {
     phases: Array.from({ length: 15 }, (_, i) => ({ label: `${(10 + 5 * i) * 1000} ev/s`, seconds: 15, requestsPerSecond: 20 + 10 * i })),
     workers: 2, maxInFlight: 512, ceilingRecords: 500_000, ramp: true,
   },
+  soak: {
+    name: 'soak', description: 'live-window soak: 2,000 events/s for 25 minutes in batches of 100 (Redis memory and keys sampled every 30 s)', batchSize: 100,
+    phases: [{ label: 'steady', seconds: 1500, requestsPerSecond: 20 }], workers: 1, maxInFlight: 128, ceilingRecords: 100_000,
+  },
   smoke: {
     name: 'smoke', description: 'CI smoke: 7,500 events in 15 s; checks exactness only', batchSize: 50,
     phases: [{ label: 'steady', seconds: 15, requestsPerSecond: 10 }], workers: 1, maxInFlight: 64, ceilingRecords: 20_000,

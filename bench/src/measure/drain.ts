@@ -8,6 +8,8 @@ export interface DrainResult {
   seconds: number;
   clickhouseDistinct: number;
   liveTotal: number;
+  /** ClickHouse rows of the minutes the live view still covers (all of them unless the run outlasted the window). */
+  clickhouseInLiveWindow: number;
   expected: number;
 }
 
@@ -30,30 +32,43 @@ export async function liveTotal(metricsUrl: string, readKey: string, fromMinuteM
  * ingest API documents). Exact: both stores hold exactly the acknowledged
  * events. Consistent: both agree and lie within [acknowledged, acknowledged +
  * ambiguous]. Anything else (loss, double counting, stores disagreeing) fails.
+ * A run longer than the live window (soak) compares the live totals with the
+ * ClickHouse rows of the minutes still inside the window.
  */
 export async function waitForDrain(opts: {
   clickhouse: ClickHouseClient; tables: Tables; runId: string; metricsUrl: string; readKey: string; fromMinuteMs: number;
-  expected: number; ambiguous: number; timeoutMs: number;
+  expected: number; ambiguous: number; timeoutMs: number; liveWindowMinutes?: number;
 }): Promise<DrainResult> {
   const started = Date.now();
+  const count = async (where: string) => {
+    const rs = await opts.clickhouse.query({
+      query: `SELECT count() AS n FROM ${opts.tables.enrichedLogs} FINAL WHERE host = ${stringLiteral(opts.runId)}${where}`,
+      format: 'JSONEachRow',
+    });
+    return Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
+  };
   let ch = -1;
+  let chLive = -1;
   let live = -1;
   let stableSince = 0;
   while (Date.now() - started < opts.timeoutMs) {
-    const rs = await opts.clickhouse.query({
-      query: `SELECT count() AS n FROM ${opts.tables.enrichedLogs} FINAL WHERE host = ${stringLiteral(opts.runId)}`,
-      format: 'JSONEachRow',
-    });
-    const nextCh = Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
-    const nextLive = await liveTotal(opts.metricsUrl, opts.readKey, opts.fromMinuteMs);
-    const settled = nextCh === nextLive && nextCh >= opts.expected;
+    const windowStart = Math.floor(Date.now() / 60_000) * 60_000 - ((opts.liveWindowMinutes ?? 15) - 1) * 60_000;
+    const liveFrom = Math.max(opts.fromMinuteMs, windowStart);
+    const nextCh = await count('');
+    const nextChLive = liveFrom === opts.fromMinuteMs ? nextCh : await count(` AND timestamp >= toDateTime(${liveFrom / 1000})`);
+    const nextLive = await liveTotal(opts.metricsUrl, opts.readKey, liveFrom);
+    const settled = nextChLive === nextLive && nextCh >= opts.expected;
     if (!settled || nextCh !== ch || nextLive !== live) stableSince = Date.now();
     ch = nextCh;
+    chLive = nextChLive;
     live = nextLive;
     if (settled && (ch === opts.expected || Date.now() - stableSince >= 5000)) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  const exact = ch === opts.expected && live === opts.expected;
-  const consistent = ch === live && ch >= opts.expected && ch <= opts.expected + opts.ambiguous;
-  return { ok: exact || consistent, exact, seconds: (Date.now() - started) / 1000, clickhouseDistinct: ch, liveTotal: live, expected: opts.expected, ambiguous: opts.ambiguous };
+  const exact = ch === opts.expected && live === chLive;
+  const consistent = chLive === live && ch >= opts.expected && ch <= opts.expected + opts.ambiguous;
+  return {
+    ok: exact || consistent, exact, seconds: (Date.now() - started) / 1000, clickhouseDistinct: ch, liveTotal: live, clickhouseInLiveWindow: chLive,
+    expected: opts.expected, ambiguous: opts.ambiguous,
+  };
 }

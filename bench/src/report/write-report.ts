@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DrainResult } from '../measure/drain';
+import type { RedisSample } from '../measure/redis-memory';
 
 export interface BenchReport {
   profile: string;
@@ -14,7 +16,9 @@ export interface BenchReport {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   phases: Array<{ label: string; offeredEventsPerSecond: number; acceptedEventsPerSecond: number; p95Ms: number; p99Ms: number; statuses: Record<string, number> }>;
   sustainedEventsPerSecond?: number;
-  drain: { ok: boolean; exact: boolean; ambiguous: number; seconds: number; clickhouseDistinct: number; liveTotal: number; expected: number };
+  drain: DrainResult;
+  /** Redis used memory and key count over the run (issue #5). */
+  redis?: RedisSample[];
   freshness: { samples: number; p50Ms: number; p95Ms: number; maxMs: number };
   processes: Record<string, { peakRssMb: number; cpuSeconds: number } | null>;
   ceiling: { recordsPerSecond: number; mbPerSecond: number; p99Ms: number; line: string } | null;
@@ -60,7 +64,7 @@ ${r.description}. Machine: ${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB, Nod
 | accepted events | ${r.acceptedEvents} |
 | HTTP statuses | ${JSON.stringify(r.statuses)} |
 | ingest latency p50 / p95 / p99 / max (ms) | ${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} / ${r.latencyMs.max} |
-${r.sustainedEventsPerSecond !== undefined ? `| highest step kept up with (ramp) | ${r.sustainedEventsPerSecond} events/s |\n` : ''}| exact (ClickHouse distinct = live total = accepted) | ${r.drain.exact ? 'yes' : r.drain.ok ? `no: consistent, ${r.drain.clickhouseDistinct - r.drain.expected} of ${r.drain.ambiguous} events answered 5xx/unanswered were written (documented 503 semantics)` : '**NO: lost or double-counted**'} (${r.drain.clickhouseDistinct} / ${r.drain.liveTotal} / ${r.drain.expected}) |
+${r.sustainedEventsPerSecond !== undefined ? `| highest step kept up with (ramp) | ${r.sustainedEventsPerSecond} events/s |\n` : ''}| exact (ClickHouse distinct = live total = accepted) | ${r.drain.exact ? 'yes' : r.drain.ok ? `no: consistent, ${r.drain.clickhouseDistinct - r.drain.expected} of ${r.drain.ambiguous} events answered 5xx/unanswered were written (documented 503 semantics)` : '**NO: lost or double-counted**'} (${r.drain.clickhouseDistinct} / ${r.drain.liveTotal} / ${r.drain.expected})${r.drain.clickhouseInLiveWindow !== r.drain.clickhouseDistinct ? `; the run outlasted the live window: live total compared with the ${r.drain.clickhouseInLiveWindow} ClickHouse rows of the minutes it still covers` : ''} |
 | drain time after the load stopped | ${r.drain.seconds} s |
 | live freshness p50 / p95 (202 → visible) | ${r.freshness.p50Ms} / ${r.freshness.p95Ms} ms (${r.freshness.samples} probes) |
 | broker ceiling (ProducerPerformance, ${r.recordSizeBytes} B, acks=all) | ${r.ceiling ? `${r.ceiling.recordsPerSecond} records/s, p99 ${r.ceiling.p99Ms} ms` : 'not measured'} |
@@ -73,6 +77,17 @@ ${phases}
 | process | peak RSS MB | CPU seconds |
 |---|---|---|
 ${rows}
+${r.redis && r.redis.length > 0 ? redisTable(r.redis) : ''}`;
+}
+
+/** Redis memory and keys, one row per ~2 minutes of the run. */
+function redisTable(samples: RedisSample[]): string {
+  const every = Math.max(1, Math.round(samples.length / 15));
+  const rows = samples.filter((_, i) => i % every === 0 || i === samples.length - 1).map((s) => `| ${s.second} | ${s.usedMemoryMb} | ${s.keys} |`);
+  return `
+| second | Redis used_memory MB | keys |
+|---|---|---|
+${rows.join('\n')}
 `;
 }
 
