@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * The stable id of an event, the key ClickHouse deduplicates on:
@@ -10,7 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
 export function eventIdFor(tenant: string, index: number, requestId: string | undefined, idempotencyKey: string | undefined): string {
   if (requestId !== undefined) return `r${hash(`${tenant}\u0000${requestId}`)}`;
   if (idempotencyKey !== undefined) return `k${hash(`${tenant}\u0000${idempotencyKey}\u0000${index}`)}`;
-  return `x${randomBytes(16).toString('hex').slice(0, 31)}`;
+  // randomUUID draws from a cached entropy pool (one system call per 128 ids); ~118 random bits remain.
+  return `x${randomUUID().replace(/-/g, '').slice(0, 31)}`;
 }
 
 function hash(input: string): string {
