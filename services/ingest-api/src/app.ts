@@ -1,6 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { AppError, errorHandler, type HealthCheck, notFound, opsRoutes, type Metrics } from '@cdnlog/common';
-import { ingestErrors } from './errors';
+import { admissionError, ingestErrors } from './errors';
 import { openApiDocument } from './openapi';
 import { postLogs, type PostLogsDeps } from './routes/post-logs';
 
@@ -31,10 +31,8 @@ export function createApp(deps: AppDeps): Express {
     try {
       // Shed load before reading the body: a spike gets fast 429s instead of slow answers for everyone.
       if (inflight > deps.limits.maxInflightRequests) throw ingestErrors.tooManyInflight();
-      const pressure = deps.publisher.pressure();
-      if (pressure === 'overloaded') throw ingestErrors.overloaded(1);
-      if (pressure === 'backlogged') throw ingestErrors.backlogged();
-      if (pressure === 'stalled') throw ingestErrors.kafkaUnavailable();
+      const refused = admissionError(deps.publisher.pressure());
+      if (refused) throw refused;
       if (deps.shedder?.overloaded()) throw ingestErrors.cpuSaturated();
       await handle(req, res);
     } catch (err) {

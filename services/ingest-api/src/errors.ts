@@ -1,4 +1,5 @@
 import { AppError } from '@cdnlog/common';
+import type { Admission } from './publish/publisher';
 
 /**
  * Every error the ingest API answers with: the stable `error` code a client
@@ -65,3 +66,18 @@ export const ingestErrors = {
     }),
   shuttingDown: () => new AppError(503, 'shutting_down', 'This instance is shutting down; retry on another.', undefined, { 'retry-after': '1' }),
 };
+
+/** The answer for a publisher that does not admit a request (before or after its body is read); undefined when it does. */
+export function admissionError(admission: Admission): AppError | undefined {
+  switch (admission) {
+    case 'ok':
+      return undefined;
+    case 'overloaded':
+      return ingestErrors.overloaded(1);
+    case 'backlogged':
+      return ingestErrors.backlogged();
+    case 'stalled':
+    case 'broker_down':
+      return ingestErrors.kafkaUnavailable();
+  }
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger, TenantRegistry } from '@cdnlog/common';
-import { ingestErrors } from '../errors';
+import { admissionError, ingestErrors } from '../errors';
 import { toRawMessages } from '../events/to-raw-events';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import type { RateLimiter } from '../limits/rate-limiter';
@@ -74,11 +74,8 @@ export function postLogs(deps: PostLogsDeps) {
       const rate = tenant.rateLimit ? { ratePerSecond: tenant.rateLimit.eventsPerSecond, burst: tenant.rateLimit.burst } : limits.defaultRate;
       const decision = deps.rateLimiter.take(tenant.id, entries.length, rate);
       if (!decision.ok) throw ingestErrors.tenantRateLimited(decision.retryAfterSeconds);
-      const admission = deps.publisher.admit(entries.length);
-      if (admission === 'broker_down') throw ingestErrors.kafkaUnavailable();
-      if (admission === 'overloaded') throw ingestErrors.overloaded(1);
-      if (admission === 'backlogged') throw ingestErrors.backlogged();
-      if (admission === 'stalled') throw ingestErrors.kafkaUnavailable();
+      const refused = admissionError(deps.publisher.admit(entries.length));
+      if (refused) throw refused;
 
       const messages = toRawMessages(entries, { tenant: tenant.id, batchId, receivedAt: Date.now(), idempotencyKey });
       try {
