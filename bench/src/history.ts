@@ -16,17 +16,13 @@ import {
   clickhouseEnv, createClickHouse, createKafka, createLogger, createProducer, kafkaEnv, parseEnv, RAW_EVENT_VERSION, stringLiteral,
   tablesFor, topicsFromConfig,
 } from '@cdnlog/common';
+import { arg } from './cli-args';
 import { entryGenerator } from './generate/entries';
 import { percentile } from './load/run-load';
 import { writeHistoryReport } from './report/write-history-report';
 
 const TENANT = 'bench-history';
 const READ_KEY = 'bench-read-key';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 const log = (line: string) => process.stdout.write(`bench:history: ${line}\n`);
 

@@ -11,6 +11,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { clickhouseEnv, createClickHouse, createKafka, createLogger, ensureTopics, kafkaEnv, parseEnv, redisEnv, tablesFor } from '@cdnlog/common';
+import { arg } from './cli-args';
 import { entryGenerator } from './generate/entries';
 import { percentile, runLoad } from './load/run-load';
 import { measureCeiling } from './measure/ceiling';
@@ -20,11 +21,6 @@ import { startProcSampler } from './measure/proc-stats';
 import { startRedisSampler } from './measure/redis-memory';
 import { PROFILES } from './profiles';
 import { type BenchReport, writeReport } from './report/write-report';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 async function main(): Promise<void> {
   const profile = PROFILES[arg('profile', 'smoke')];
