@@ -8,8 +8,21 @@ import { z } from 'zod';
  * `validateBatch`, because it depends on the clock.
  */
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+export const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+export const METHOD = /^[A-Za-z]{1,16}$/;
+
+/** Length bounds of the text fields, in Unicode code points (zod 4 counts a surrogate pair once), and the response-time bound. */
+export const LIMITS = {
+  path: 2048,
+  userAgent: 1024,
+  host: 255,
+  requestId: 128,
+  referer: 2048,
+  cacheStatus: 32,
+  pop: 32,
+  responseTimeMs: 3_600_000,
+} as const;
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(NO_CONTROL_CHARS, 'must not contain control characters');
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -30,18 +43,18 @@ export const entrySchema = z.object({
   clientIp: z.string().max(45, 'must be an IPv4 or IPv6 address').refine((v) => isIP(v) !== 0, 'must be an IPv4 or IPv6 address'),
   method: z
     .string()
-    .regex(/^[A-Za-z]{1,16}$/, 'must be an HTTP method (1-16 letters)')
+    .regex(METHOD, 'must be an HTTP method (1-16 letters)')
     .transform((v) => v.toUpperCase()),
-  path: text(2048).startsWith('/', 'must start with "/"'),
+  path: text(LIMITS.path).startsWith('/', 'must start with "/"'),
   status: z.number().int('must be an integer').min(100, 'must be between 100 and 599').max(599, 'must be between 100 and 599'),
   bytesSent: z.number().int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large'),
-  userAgent: optional(text(1024)),
-  host: optional(text(255)),
-  requestId: optional(text(128).min(1, 'must not be empty')),
-  referer: optional(text(2048)),
-  cacheStatus: optional(text(32)),
-  responseTimeMs: optional(z.number().min(0, 'must not be negative').max(3_600_000, 'must be at most 3600000 (one hour)')),
-  pop: optional(text(32)),
+  userAgent: optional(text(LIMITS.userAgent)),
+  host: optional(text(LIMITS.host)),
+  requestId: optional(text(LIMITS.requestId).min(1, 'must not be empty')),
+  referer: optional(text(LIMITS.referer)),
+  cacheStatus: optional(text(LIMITS.cacheStatus)),
+  responseTimeMs: optional(z.number().min(0, 'must not be negative').max(LIMITS.responseTimeMs, 'must be at most 3600000 (one hour)')),
+  pop: optional(text(LIMITS.pop)),
 });
 
 export type Entry = z.infer<typeof entrySchema>;
