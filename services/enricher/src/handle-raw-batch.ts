@@ -1,5 +1,5 @@
 import type { BatchHandler } from '@cdnlog/common';
-import { decodeRawEvent } from './enrich/decode';
+import { decodeRawMessage } from './enrich/decode-raw-message';
 import { enrichEvent } from './enrich/enrich-event';
 import type { GeoIp } from './geo/geoip';
 import type { BatchWriter, WriterItem } from './sink/batch-writer';
@@ -15,18 +15,22 @@ export function handleRawBatch(deps: { writer: BatchWriter; geo: GeoIp; userAgen
   return async (batch, control) => {
     const now = Date.now();
     const items: WriterItem[] = [];
+    const context = { ...deps, now };
+    let events = 0;
     let dead = 0;
     for (const message of batch.messages) {
-      const decoded = decodeRawEvent(message.value);
+      const decoded = decodeRawMessage(message.value);
       if (decoded.ok) {
-        items.push({ kind: 'event', topic: batch.topic, partition: batch.partition, offset: message.offset, event: enrichEvent(decoded.event, { ...deps, now }) });
+        const enriched = decoded.events.map((event) => enrichEvent(event, context));
+        events += enriched.length;
+        items.push({ kind: 'events', topic: batch.topic, partition: batch.partition, offset: message.offset, events: enriched });
       } else {
         dead++;
         items.push({ kind: 'dead', topic: batch.topic, partition: batch.partition, offset: message.offset, message, reason: decoded.reason });
       }
     }
     deps.writer.add(items);
-    deps.onItems?.(items.length - dead, dead);
+    deps.onItems?.(events, dead);
     while (deps.writer.size >= deps.maxRows) await control.keepAlive(deps.writer.flush());
   };
 }

@@ -3,7 +3,7 @@
  * and Redis of the test stack, with a topic and tenants unique to the test file.
  */
 import type { AddressInfo } from 'node:net';
-import { BatchConsumer, type RawEvent, closeServer, ensureTopics, listen, parseEnv, sha256Hex, TenantRegistry } from '@cdnlog/common';
+import { BatchConsumer, type RawBatch, closeServer, ensureTopics, listen, parseEnv, sha256Hex, TenantRegistry } from '@cdnlog/common';
 import { deleteTopics, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 import { createIngest } from '../src/create-ingest';
@@ -44,8 +44,8 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
   const server = await listen(ingest.app, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  /** Messages ever written to the test topic (sum of partition high watermarks). */
-  async function topicCount(): Promise<number> {
+  /** Messages ever written to the test topic (sum of partition high watermarks); one per accepted request of up to 500 events. */
+  async function messageCount(): Promise<number> {
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -56,20 +56,20 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
     }
   }
 
-  /** Every event on the test topic, read by a fresh consumer group (waits until `expected` arrived). */
-  async function readTopic(expected: number): Promise<RawEvent[]> {
-    const events: RawEvent[] = [];
+  /** Every message on the test topic (v2 batches), read by a fresh consumer group (waits until `expected` messages arrived). */
+  async function readTopic(expected: number): Promise<RawBatch[]> {
+    const messages: RawBatch[] = [];
     const consumer = new BatchConsumer({
       kafka, logger, groupId: `${prefix}-reader-${Date.now()}`, topics: [topic],
-      handler: async (batch) => void events.push(...batch.messages.map((msg) => JSON.parse(msg.value!.toString()) as RawEvent)),
+      handler: async (batch) => void messages.push(...batch.messages.map((msg) => JSON.parse(msg.value!.toString()) as RawBatch)),
     });
     await consumer.start();
     try {
-      await waitFor(async () => events.length, (n) => n >= expected, { what: `${expected} events on ${topic}` });
+      await waitFor(async () => messages.length, (n) => n >= expected, { what: `${expected} messages on ${topic}` });
     } finally {
       await consumer.stop();
     }
-    return events;
+    return messages;
   }
 
   async function post(body: unknown, headers: Record<string, string> = {}, raw?: Buffer | string) {
@@ -95,7 +95,7 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
     await deleteTopics(kafka, [topic]);
   }
 
-  return { url, topic, kafka, tenants, prefix, post, topicCount, readTopic, stop, publisher, redis, shedder: ingest.shedder };
+  return { url, topic, kafka, tenants, prefix, post, messageCount, readTopic, stop, publisher, redis, shedder: ingest.shedder };
 }
 
 /** A valid entry; override any field. */

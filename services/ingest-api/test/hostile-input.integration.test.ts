@@ -10,7 +10,7 @@ let ingest: Awaited<ReturnType<typeof startIngest>>;
 let publishedBefore: number;
 beforeAll(async () => {
   ingest = await startIngest('hostile', { env: { MAX_BODY_BYTES: '65536', MAX_ENTRIES_PER_BATCH: '100' } });
-  publishedBefore = await ingest.topicCount();
+  publishedBefore = await ingest.messageCount();
 });
 afterAll(() => ingest.stop());
 
@@ -216,10 +216,10 @@ describe('hostile input to POST /v1/logs', () => {
   });
 
   it('after all of it nothing was published and the process still serves', async () => {
-    expect(await ingest.topicCount()).toBe(publishedBefore);
+    expect(await ingest.messageCount()).toBe(publishedBefore);
     expect((await fetch(`${ingest.url}/healthz`)).status).toBe(200);
     const ok = await ingest.post([entry()], open());
     expect(ok.status).toBe(202);
-    expect(await ingest.topicCount()).toBe(publishedBefore + 1);
+    expect(await ingest.messageCount()).toBe(publishedBefore + 1);
   });
 });

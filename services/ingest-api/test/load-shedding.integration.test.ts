@@ -30,12 +30,12 @@ describe('ingest API load shedding', () => {
     expect((await ingest.post([entry()], open())).status).toBe(202);
     await saturate(1500);
     expect(ingest.shedder.delayMs).toBeGreaterThan(100);
-    const before = await ingest.topicCount();
+    const before = await ingest.messageCount();
     const shed = await ingest.post([entry(), entry()], open());
     expect(shed.status).toBe(429);
     expect(shed.body).toEqual({ error: 'overloaded', message: 'This instance is CPU-saturated; retry later.' });
     expect(shed.headers.get('retry-after')).toBe('1');
-    expect(await ingest.topicCount()).toBe(before);
+    expect(await ingest.messageCount()).toBe(before);
 
     await waitFor(async () => ingest.shedder.delayMs, (ms) => ms <= 100, { what: 'a quiet window', timeoutMs: 5000 });
     expect((await ingest.post([entry()], open())).status).toBe(202);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { enrichedEventSchema } from './enriched-event';
-import { rawEventSchema } from './raw-event';
+import { rawBatchSchema, rawEventSchema } from './raw-event';
 
 /** The published message contracts, as JSON Schema documents generated from the zod schemas. */
 export function contractDocuments(): Record<string, object> {
@@ -10,7 +10,8 @@ export function contractDocuments(): Record<string, object> {
     ...z.toJSONSchema(schema, { target: 'draft-2020-12' }),
   });
   return {
-    'raw-event.v1.schema.json': doc('raw-event.v1', 'Raw CDN log event (topic cdn-logs.raw), v1', rawEventSchema),
+    'raw-event.v1.schema.json': doc('raw-event.v1', 'Raw CDN log event (topic cdn-logs.raw), v1: one event per message', rawEventSchema),
+    'raw-batch.v2.schema.json': doc('raw-batch.v2', 'Raw CDN log batch (topic cdn-logs.raw), v2: the events of one accepted request per message', rawBatchSchema),
     'enriched-event.v1.schema.json': doc('enriched-event.v1', 'Enriched CDN log event (topic cdn-logs.enriched), v1', enrichedEventSchema),
   };
 }

@@ -2,22 +2,29 @@ import { z } from 'zod';
 import { tenantIdSchema } from './tenant-id';
 
 /**
- * Message on the raw topic: one accepted CDN access-log event, as validated and
- * normalised by the ingest API. Key = customerId, value = this JSON.
- * `v` is the contract version; consumers reject versions they do not know.
+ * Messages on the raw topic, written by the ingest API (key = customerId).
+ * Two versions; consumers accept both and reject versions they do not know.
+ *
+ * - v2 (`RawBatch`, what the ingest API writes): one message per accepted
+ *   request, or per chunk of at most `RAW_BATCH_MAX_EVENTS` events of it. The
+ *   request-level fields are stated once, the events follow in request order.
+ *   One Kafka message per event cost ~2.5x the CPU per event in kafkajs
+ *   (docs/benchmarks.md); a batch is also the unit the API accepted.
+ * - v1 (`RawEvent`): one message per event. Still read, so messages written
+ *   before an upgrade (or by tools such as `npm run bench:history`) keep working.
  */
 export const RAW_EVENT_VERSION = 1 as const;
+export const RAW_BATCH_VERSION = 2 as const;
 
-export const rawEventSchema = z.object({
-  v: z.literal(RAW_EVENT_VERSION),
+/** Events per v2 message, at most: ~300 KB of JSON for typical entries, well inside a 1 MB broker message limit once compressed. */
+export const RAW_BATCH_MAX_EVENTS = 500;
+
+/** The fields of one event, without the request-level ones. */
+const eventFields = {
   /** Stable id: the same event re-sent by an edge gets the same id (downstream dedup key). */
   eventId: z.string().min(1).max(128),
-  customerId: tenantIdSchema,
   /** Event time, epoch milliseconds (UTC). */
   timestamp: z.number().int(),
-  /** When the ingest API accepted the batch, epoch milliseconds. */
-  receivedAt: z.number().int(),
-  batchId: z.string().min(1).max(64),
   clientIp: z.string().min(2).max(45),
   method: z.string().min(1).max(16),
   path: z.string().min(1).max(2048),
@@ -30,6 +37,34 @@ export const rawEventSchema = z.object({
   cacheStatus: z.string().max(32).optional(),
   responseTimeMs: z.number().min(0).optional(),
   pop: z.string().max(32).optional(),
+};
+
+/** The request-level fields every event shares. */
+const requestFields = {
+  customerId: tenantIdSchema,
+  /** When the ingest API accepted the batch, epoch milliseconds. */
+  receivedAt: z.number().int(),
+  batchId: z.string().min(1).max(64),
+};
+
+const { eventId, timestamp, ...restOfEvent } = eventFields;
+const { customerId, receivedAt, batchId } = requestFields;
+/** v1 keeps its published field order (docs/contracts/raw-event.v1.schema.json). */
+export const rawEventSchema = z.object({ v: z.literal(RAW_EVENT_VERSION), eventId, customerId, timestamp, receivedAt, batchId, ...restOfEvent });
+
+export const rawBatchEventSchema = z.object(eventFields);
+
+export const rawBatchSchema = z.object({
+  v: z.literal(RAW_BATCH_VERSION),
+  ...requestFields,
+  events: z.array(rawBatchEventSchema).min(1).max(RAW_BATCH_MAX_EVENTS),
 });
 
+/** A v1 message: one event. */
 export type RawEvent = z.infer<typeof rawEventSchema>;
+/** A v2 message: the events of one accepted request (or a chunk of it). */
+export type RawBatch = z.infer<typeof rawBatchSchema>;
+/** One event of a v2 message. */
+export type RawBatchEvent = z.infer<typeof rawBatchEventSchema>;
+/** One event with its request-level fields, whichever version carried it. */
+export type RawEventFields = Omit<RawEvent, 'v'>;

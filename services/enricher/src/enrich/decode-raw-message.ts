@@ -1,9 +1,14 @@
-import { rawEventSchema, type RawEvent } from '@cdnlog/common';
+import { RAW_BATCH_VERSION, RAW_EVENT_VERSION, rawBatchSchema, type RawEventFields, rawEventSchema } from '@cdnlog/common';
+import type { z } from 'zod';
 
-export type Decoded = { ok: true; event: RawEvent } | { ok: false; reason: string };
+export type Decoded = { ok: true; events: RawEventFields[] } | { ok: false; reason: string };
 
-/** A raw-topic message → RawEvent, or the reason it is poison (it then goes to the DLQ). */
-export function decodeRawEvent(value: Buffer | null): Decoded {
+/**
+ * A raw-topic message → its events, or the reason it is poison (it then goes
+ * to the DLQ whole). Reads both layouts (libs/common/src/schemas/raw-event.ts):
+ * v2, the events of one accepted request, and v1, one event.
+ */
+export function decodeRawMessage(value: Buffer | null): Decoded {
   if (value === null || value.length === 0) return { ok: false, reason: 'empty message' };
   let json: unknown;
   try {
@@ -11,10 +16,25 @@ export function decodeRawEvent(value: Buffer | null): Decoded {
   } catch (err) {
     return { ok: false, reason: `not JSON: ${(err as Error).message}` };
   }
-  const result = rawEventSchema.safeParse(json);
-  if (!result.success) {
-    const first = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    return { ok: false, reason: `not a raw event v1: ${first.join('; ')}` };
+  const version = json !== null && typeof json === 'object' ? (json as { v?: unknown }).v : undefined;
+  if (version === RAW_BATCH_VERSION) {
+    const result = rawBatchSchema.safeParse(json);
+    if (!result.success) return { ok: false, reason: `not a raw batch v2: ${firstIssues(result.error)}` };
+    const { customerId, receivedAt, batchId, events } = result.data;
+    return { ok: true, events: events.map((event) => ({ ...event, customerId, receivedAt, batchId })) };
   }
-  return { ok: true, event: result.data };
+  if (version === RAW_EVENT_VERSION) {
+    const result = rawEventSchema.safeParse(json);
+    if (!result.success) return { ok: false, reason: `not a raw event v1: ${firstIssues(result.error)}` };
+    const { v: _v, ...event } = result.data;
+    return { ok: true, events: [event] };
+  }
+  return { ok: false, reason: `unknown raw message version ${JSON.stringify(version) ?? 'undefined'} (this enricher reads v1 and v2)` };
+}
+
+function firstIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
 }

@@ -1,10 +1,10 @@
-import { ENRICHED_EVENT_VERSION, type EnrichedEvent, type RawEvent } from '@cdnlog/common';
+import { ENRICHED_EVENT_VERSION, type EnrichedEvent, type RawEventFields } from '@cdnlog/common';
 import type { GeoIp } from '../geo/geoip';
 import type { UserAgents } from '../ua/user-agent';
 import { pathOnly, routeOf, statusClass } from './route';
 
-/** RawEvent → EnrichedEvent: GeoIP, user agent, route and status class. Pure apart from the caches. */
-export function enrichEvent(raw: RawEvent, deps: { geo: GeoIp; userAgents: UserAgents; now: number }): EnrichedEvent {
+/** A raw event → EnrichedEvent: GeoIP, user agent, route and status class. Pure apart from the caches. */
+export function enrichEvent(raw: RawEventFields, deps: { geo: GeoIp; userAgents: UserAgents; now: number }): EnrichedEvent {
   const geo = deps.geo.lookup(raw.clientIp);
   const userAgent = raw.userAgent ?? '';
   const ua = deps.userAgents.parse(userAgent);

@@ -6,14 +6,20 @@ import { toClickHouseRow } from './clickhouse-row';
 import { OffsetLedger, type ReadPosition } from './offset-ledger';
 import { touch, type TouchedMinutes } from './rollups';
 
-/** One consumed message's outcome, with where it was read. Every consumed message becomes exactly one item. */
+/**
+ * One consumed message's outcome, with where it was read. Every consumed
+ * message becomes exactly one item: its events (one for a v1 message, those of
+ * a whole request for v2), or a dead letter.
+ */
 export type WriterItem = ReadPosition & (
-  | { kind: 'event'; event: EnrichedEvent }
+  | { kind: 'events'; events: EnrichedEvent[] }
   | { kind: 'dead'; message: ConsumedMessage; reason: string }
 );
 
 interface Pending {
   items: WriterItem[];
+  /** Rows buffered: events plus dead letters. */
+  rows: number;
   firstAt: number;
 }
 
@@ -58,22 +64,25 @@ export interface BatchWriterOptions {
  * the OffsetLedger drops offsets already committed and repeated ones.
  */
 export class BatchWriter {
-  private pending: Pending = { items: [], firstAt: 0 };
+  private pending: Pending = { items: [], rows: 0, firstAt: 0 };
   private readonly ledger = new OffsetLedger();
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: BatchWriterOptions) {}
 
-  /** Items buffered and not yet flushed. */
+  /** Rows (events and dead letters) buffered and not yet flushed. */
   get size(): number {
-    return this.pending.items.length;
+    return this.pending.rows;
   }
 
   /** Buffer a partition batch's items (one per consumed message). */
   add(items: WriterItem[]): void {
     if (this.pending.items.length === 0) this.pending.firstAt = Date.now();
-    for (const item of items) this.pending.items.push(item);
+    for (const item of items) {
+      this.pending.items.push(item);
+      this.pending.rows += item.kind === 'events' ? item.events.length : 1;
+    }
   }
 
   /** Flush on age in the background (size-triggered flushes are awaited by the consumer). */
@@ -91,7 +100,7 @@ export class BatchWriter {
     while (this.running) await this.running;
     if (this.pending.items.length === 0) return;
     const batch = this.pending;
-    this.pending = { items: [], firstAt: 0 };
+    this.pending = { items: [], rows: 0, firstAt: 0 };
     this.running = this.write(batch).finally(() => (this.running = undefined));
     await this.running;
   }
@@ -105,7 +114,7 @@ export class BatchWriter {
   private async write(batch: Pending): Promise<void> {
     const inserted = this.publishable(batch.items);
     const started = process.hrtime.bigint();
-    const rows = inserted.flatMap((i) => (i.kind === 'event' ? [i.event] : []));
+    const rows = inserted.flatMap((i) => (i.kind === 'events' ? i.events : []));
     if (rows.length > 0) {
       await this.retry('insert', () =>
         this.opts.clickhouse.insert({ table: this.opts.tables.enrichedLogs, values: rows.map(toClickHouseRow), format: 'JSONEachRow' }).then(() => undefined),
@@ -122,7 +131,7 @@ export class BatchWriter {
     const enriched: OutgoingMessage[] = [];
     const dlq: OutgoingMessage[] = [];
     for (const item of items) {
-      if (item.kind === 'event') enriched.push({ key: item.event.customerId, value: JSON.stringify(item.event) });
+      if (item.kind === 'events') for (const event of item.events) enriched.push({ key: event.customerId, value: JSON.stringify(event) });
       else dlq.push(deadLetter(item.message, item.reason));
     }
     if (offsets.length > 0) {

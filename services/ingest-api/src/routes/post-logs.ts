@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger, TenantRegistry } from '@cdnlog/common';
 import { admissionError, ingestErrors } from '../errors';
-import { toRawMessages } from '../events/to-raw-events';
+import { toRawMessages } from '../events/to-raw-messages';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { IngestMetrics } from '../metrics';
