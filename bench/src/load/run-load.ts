@@ -14,7 +14,8 @@ export interface LoadPlan {
 }
 
 export interface LoadResult {
-  seconds: Array<{ second: number; offeredEvents: number; acceptedEvents: number; p99Ms: number; statuses: Record<string, number> }>;
+  /** Per second of the run; `latencies` are that second's samples (ms), for percentiles over any span of seconds. */
+  seconds: Array<{ second: number; offeredEvents: number; acceptedEvents: number; p99Ms: number; statuses: Record<string, number>; latencies: number[] }>;
   latencies: number[];
   statuses: Record<string, number>;
   offeredEvents: number;
@@ -67,7 +68,7 @@ export async function runLoad(plan: LoadPlan, onSecond?: (second: number) => voi
   }
   return {
     seconds: [...bySecond].sort((a, b) => a[0] - b[0]).map(([second, s]) => ({
-      second, offeredEvents: s.offered, acceptedEvents: s.accepted, p99Ms: percentile(s.latencies, 0.99), statuses: s.statuses,
+      second, offeredEvents: s.offered, acceptedEvents: s.accepted, p99Ms: percentile(s.latencies, 0.99), statuses: s.statuses, latencies: s.latencies,
     })),
     latencies, statuses, offeredEvents: offered, sentEvents: sent, acceptedEvents: accepted,
     durationSeconds: plan.phases.reduce((a, p) => a + p.seconds, 0),
