@@ -23,7 +23,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
   const geo = await GeoIp.open(config.GEOIP_MMDB_PATHS, config.GEOIP_CACHE_SIZE);
   const userAgents = new UserAgents(config.UA_CACHE_SIZE);
   const m = enricherMetrics(metrics, geo);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-enricher`, logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-enricher`, logger, gzipLevel: config.KAFKA_GZIP_LEVEL });
   const topics = topicsFromConfig(config);
   const producer = createTransactionalProducer(kafka, config.ENRICHER_TRANSACTIONAL_ID);
 

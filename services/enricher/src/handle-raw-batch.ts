@@ -21,7 +21,7 @@ export function handleRawBatch(deps: { writer: BatchWriter; geo: GeoIp; userAgen
     for (const message of batch.messages) {
       const decoded = decodeRawMessage(message.value);
       if (decoded.ok) {
-        const enriched = decoded.events.map((event) => enrichEvent(event, context));
+        const enriched = decoded.events.map((event) => enrichEvent(event, decoded.request, context));
         events += enriched.length;
         items.push({ kind: 'events', topic: batch.topic, partition: batch.partition, offset: message.offset, events: enriched });
       } else {

@@ -66,5 +66,5 @@ export type RawEvent = z.infer<typeof rawEventSchema>;
 export type RawBatch = z.infer<typeof rawBatchSchema>;
 /** One event of a v2 message. */
 export type RawBatchEvent = z.infer<typeof rawBatchEventSchema>;
-/** One event with its request-level fields, whichever version carried it. */
-export type RawEventFields = Omit<RawEvent, 'v'>;
+/** The request-level fields every event of a message shares. */
+export type RawRequestFields = Pick<RawBatch, 'customerId' | 'receivedAt' | 'batchId'>;

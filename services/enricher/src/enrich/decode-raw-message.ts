@@ -1,7 +1,8 @@
-import { RAW_BATCH_VERSION, RAW_EVENT_VERSION, rawBatchSchema, type RawEventFields, rawEventSchema } from '@cdnlog/common';
+import { RAW_BATCH_VERSION, RAW_EVENT_VERSION, rawBatchSchema, type RawBatchEvent, type RawRequestFields, rawEventSchema } from '@cdnlog/common';
 import type { z } from 'zod';
 
-export type Decoded = { ok: true; events: RawEventFields[] } | { ok: false; reason: string };
+/** The events of a message and the request fields they share (kept apart: copying them into every event cost more than parsing it). */
+export type Decoded = { ok: true; request: RawRequestFields; events: RawBatchEvent[] } | { ok: false; reason: string };
 
 /**
  * A raw-topic message → its events, or the reason it is poison (it then goes
@@ -21,13 +22,13 @@ export function decodeRawMessage(value: Buffer | null): Decoded {
     const result = rawBatchSchema.safeParse(json);
     if (!result.success) return { ok: false, reason: `not a raw batch v2: ${firstIssues(result.error)}` };
     const { customerId, receivedAt, batchId, events } = result.data;
-    return { ok: true, events: events.map((event) => ({ ...event, customerId, receivedAt, batchId })) };
+    return { ok: true, request: { customerId, receivedAt, batchId }, events };
   }
   if (version === RAW_EVENT_VERSION) {
     const result = rawEventSchema.safeParse(json);
     if (!result.success) return { ok: false, reason: `not a raw event v1: ${firstIssues(result.error)}` };
-    const { v: _v, ...event } = result.data;
-    return { ok: true, events: [event] };
+    const event = result.data;
+    return { ok: true, request: { customerId: event.customerId, receivedAt: event.receivedAt, batchId: event.batchId }, events: [event] };
   }
   return { ok: false, reason: `unknown raw message version ${JSON.stringify(version) ?? 'undefined'} (this enricher reads v1 and v2)` };
 }

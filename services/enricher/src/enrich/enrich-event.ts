@@ -1,21 +1,21 @@
-import { ENRICHED_EVENT_VERSION, type EnrichedEvent, type RawEventFields } from '@cdnlog/common';
+import { ENRICHED_EVENT_VERSION, type EnrichedEvent, type RawBatchEvent, type RawRequestFields } from '@cdnlog/common';
 import type { GeoIp } from '../geo/geoip';
 import type { UserAgents } from '../ua/user-agent';
 import { pathOnly, routeOf, statusClass } from './route';
 
-/** A raw event → EnrichedEvent: GeoIP, user agent, route and status class. Pure apart from the caches. */
-export function enrichEvent(raw: RawEventFields, deps: { geo: GeoIp; userAgents: UserAgents; now: number }): EnrichedEvent {
+/** A raw event and its request's fields → EnrichedEvent: GeoIP, user agent, route and status class. Pure apart from the caches. */
+export function enrichEvent(raw: RawBatchEvent, request: RawRequestFields, deps: { geo: GeoIp; userAgents: UserAgents; now: number }): EnrichedEvent {
   const geo = deps.geo.lookup(raw.clientIp);
   const userAgent = raw.userAgent ?? '';
   const ua = deps.userAgents.parse(userAgent);
   return {
     v: ENRICHED_EVENT_VERSION,
     eventId: raw.eventId,
-    customerId: raw.customerId,
+    customerId: request.customerId,
     timestamp: raw.timestamp,
-    receivedAt: raw.receivedAt,
+    receivedAt: request.receivedAt,
     enrichedAt: deps.now,
-    batchId: raw.batchId,
+    batchId: request.batchId,
     clientIp: raw.clientIp,
     country: geo.country,
     city: geo.city,
