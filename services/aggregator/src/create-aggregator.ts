@@ -10,7 +10,7 @@ export function createAggregator(config: AggregatorConfig, logger: Logger) {
   const m = aggregatorMetrics(metrics);
   const redis = createRedis(config);
   redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-aggregator`, logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-aggregator`, logger, gzipLevel: config.KAFKA_GZIP_LEVEL });
   const admin = kafka.admin();
   const topics = topicsFromConfig(config);
 

@@ -18,7 +18,7 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
   const { logger, registry } = deps;
   const metrics = createMetrics('ingest-api');
   const m = ingestMetrics(metrics);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-ingest`, logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-ingest`, logger, gzipLevel: config.KAFKA_GZIP_LEVEL });
   const producer = createProducer(kafka, { idempotent: true, compression: config.KAFKA_COMPRESSION });
   const topic = topicsFromConfig(config).raw;
   const publisher = new Publisher(producer, {

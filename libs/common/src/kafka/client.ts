@@ -1,5 +1,6 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logging/logger';
+import { DEFAULT_GZIP_LEVEL, useGzipLevel } from './gzip-codec';
 
 const LEVELS: Record<number, string> = {
   [KafkaLogLevel.ERROR]: 'error',
@@ -12,9 +13,11 @@ const LEVELS: Record<number, string> = {
  * The only place that constructs a kafkajs client. Its logs go through our
  * winston logger (JSON) at WARN and above unless LOG_LEVEL=debug.
  * Services never import kafkajs: they use MessageProducer / BatchConsumer.
+ * `gzipLevel` (KAFKA_GZIP_LEVEL) sets the process's GZIP codec level (gzip-codec.ts).
  */
-export function createKafka(opts: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
+export function createKafka(opts: { brokers: string[]; clientId: string; logger: Logger; gzipLevel?: number }): Kafka {
   const { logger } = opts;
+  useGzipLevel(opts.gzipLevel ?? DEFAULT_GZIP_LEVEL);
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
