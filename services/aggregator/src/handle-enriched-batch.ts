@@ -1,4 +1,5 @@
-import { enrichedEventSchema, errorFields, type BatchHandler, type Logger, redisKeys } from '@cdnlog/common';
+import { errorFields, type BatchHandler, type Logger, redisKeys } from '@cdnlog/common';
+import { liveEventSchema } from './aggregate/live-event';
 import { preAggregate, type PositionedEvent } from './aggregate/pre-aggregate';
 import { applyTenantDelta, type LiveWindowSettings, withLiveScript } from './apply/apply-live';
 import type { AggregatorMetrics } from './metrics';
@@ -30,7 +31,7 @@ export function handleEnrichedBatch(deps: {
 
     const events: PositionedEvent[] = [];
     for (const message of batch.messages) {
-      const parsed = message.value ? enrichedEventSchema.safeParse(safeJson(message.value)) : undefined;
+      const parsed = message.value ? liveEventSchema.safeParse(safeJson(message.value)) : undefined;
       if (parsed?.success) events.push({ offset: Number(message.offset), event: parsed.data });
       else {
         deps.metrics.invalid.inc();

@@ -1,5 +1,6 @@
-import type { EnrichedEvent, LiveCounterField } from '@cdnlog/common';
+import type { LiveCounterField } from '@cdnlog/common';
 import { isLate, minuteOf } from '../window/window';
+import type { LiveEvent } from './live-event';
 
 export interface MinuteDelta {
   counters: Record<LiveCounterField, number>;
@@ -19,7 +20,7 @@ export interface TenantDelta {
 
 export interface PositionedEvent {
   offset: number;
-  event: EnrichedEvent;
+  event: LiveEvent;
 }
 
 export interface PreAggregation {
