@@ -72,6 +72,24 @@ describe('Publisher', () => {
     expect(publisher.admit(1)).toBe('overloaded'); // 90 in flight = 90 %
   });
 
+  it('counts the events a message carries, not messages: one raw v2 message of 85 events fills 85 of the buffer and of a batch', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 2, maxBatchEvents: 100, capacity: 100, timeoutMs: 1000 });
+    const big = publisher.publish(msgs(1), 85);
+    expect(publisher.inflight).toBe(85);
+    expect(publisher.admit(16)).toBe('overloaded'); // 85 + 16 > 100
+    expect(publisher.admit(5)).toBe('ok');
+    publisher.publish(msgs(1), 5).catch(() => undefined);
+    publisher.publish(msgs(1), 20).catch(() => undefined);
+    await tick();
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([2]); // 85 + 5 events together; + 20 would pass 100
+    producer.sends[0]!.settle();
+    await big;
+    await tick();
+    expect(publisher.inflight).toBe(20);
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([2, 1]);
+  });
+
   it('answers backlogged while the oldest request waiting for a produce call has waited past maxQueueDelayMs', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 5000, maxQueueDelayMs: 30 });

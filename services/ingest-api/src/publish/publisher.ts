@@ -55,6 +55,8 @@ export interface PublisherOptions {
 
 interface Group {
   messages: OutgoingMessage[];
+  /** Events the messages carry (a raw v2 message holds a whole request). */
+  events: number;
   queuedAt: number;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -127,14 +129,18 @@ export class Publisher {
     return 'ok';
   }
 
-  /** Resolves once Kafka acknowledged every message (acks=all); rejects on failure or timeout. */
-  publish(messages: OutgoingMessage[]): Promise<void> {
+  /**
+   * Resolves once Kafka acknowledged every message (acks=all); rejects on
+   * failure or timeout. `events`: how many events the messages carry (the
+   * buffer bound and the batch bound count events, not messages).
+   */
+  publish(messages: OutgoingMessage[], events = messages.length): Promise<void> {
     let group!: Group;
-    const acked = new Promise<void>((resolve, reject) => (group = { messages, queuedAt: Date.now(), resolve, reject }));
+    const acked = new Promise<void>((resolve, reject) => (group = { messages, events, queuedAt: Date.now(), resolve, reject }));
     acked.catch(() => undefined); // a rejection after the timeout has no listener left
-    this.inflightEvents += messages.length;
+    this.inflightEvents += events;
     this.queue.push(group);
-    this.queuedEvents += messages.length;
+    this.queuedEvents += events;
     if (this.queuedEvents >= this.opts.maxBatchEvents) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.opts.lingerMs);
 
@@ -162,10 +168,10 @@ export class Publisher {
 
     const groups: Group[] = [];
     let events = 0;
-    while (this.queue.length > 0 && (groups.length === 0 || events + this.queue[0]!.messages.length <= this.opts.maxBatchEvents)) {
+    while (this.queue.length > 0 && (groups.length === 0 || events + this.queue[0]!.events <= this.opts.maxBatchEvents)) {
       const group = this.queue.shift()!;
       groups.push(group);
-      events += group.messages.length;
+      events += group.events;
     }
     this.queuedEvents -= events;
     const messages = groups.length === 1 ? groups[0]!.messages : groups.flatMap((g) => g.messages);

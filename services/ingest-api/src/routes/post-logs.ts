@@ -79,7 +79,7 @@ export function postLogs(deps: PostLogsDeps) {
 
       const messages = toRawMessages(entries, { tenant: tenant.id, batchId, receivedAt: Date.now(), idempotencyKey });
       try {
-        await deps.publisher.publish(messages);
+        await deps.publisher.publish(messages, entries.length);
       } catch (err) {
         deps.logger.warn('publish failed', { tenant: tenant.id, batchId, events: entries.length, error: (err as Error).message });
         if (err instanceof PublishTimeoutError) throw ingestErrors.publishTimeout(limits.publishTimeoutMs);
