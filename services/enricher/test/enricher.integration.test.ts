@@ -24,7 +24,7 @@ describe('enricher on the real stack', () => {
     const dlqSeen = await bed.collect(bed.env.KAFKA_TOPIC_DLQ!);
     const events = bed.events(N);
     await bed.produce(events.slice(0, 600));
-    await bed.produceRaw(['{"this is": "not a raw event"', JSON.stringify({ ...events[0], v: 2 })]);
+    await bed.produceRaw(['{"this is": "not a raw event"', JSON.stringify({ ...events[0], v: 3 })]);
     await bed.produce(events.slice(600));
 
     await bed.waitFor(() => bed.distinctRows(), (n) => n === N, { what: `${N} distinct rows`, timeoutMs: 60_000 });
@@ -42,7 +42,7 @@ describe('enricher on the real stack', () => {
     expect(dlqSeen).toHaveLength(2);
     expect(dlqSeen.map((m) => m.headers['x-dlq-reason']).sort()).toEqual([
       expect.stringMatching(/^not JSON: /),
-      'not a raw event v1: v: Invalid input: expected 1',
+      'unknown raw message version 3 (this enricher reads v1 and v2)',
     ]);
     expect(dlqSeen[0]!.headers['x-dlq-source']).toMatch(new RegExp(`^${bed.env.KAFKA_TOPIC_RAW!.replace(/\./g, '\\.')}/\\d+/\\d+$`));
 
