@@ -6,32 +6,31 @@ import type { BatchWriter, WriterItem } from './sink/batch-writer';
 import type { UserAgents } from './ua/user-agent';
 
 /**
- * The enricher's batch handler: decode and enrich every message of a partition
- * batch (poison messages become dead letters with their reason), buffer them in
- * the writer, and when the buffer is full wait for the flush (heartbeating), so
- * a slow or absent ClickHouse pauses consumption instead of growing memory.
+ * The enricher's batch handler: decode and enrich each message of a partition
+ * batch (poison messages become dead letters with their reason) and buffer it
+ * in the writer. Whenever the buffer holds `maxRows` rows the handler starts a
+ * flush, also in the middle of a batch (one fetch can hold tens of thousands of
+ * events: a v2 message carries a whole request), and reads on while it runs; if
+ * the previous flush is still running it waits for it first (heartbeating), so
+ * a slow or absent ClickHouse pauses consumption instead of growing memory. The
+ * writer commits what it flushed; the rest of the batch follows in later flushes.
  */
 export function handleRawBatch(deps: { writer: BatchWriter; geo: GeoIp; userAgents: UserAgents; maxRows: number; onItems?: (events: number, dead: number) => void }): BatchHandler {
   return async (batch, control) => {
-    const now = Date.now();
-    const items: WriterItem[] = [];
-    const context = { ...deps, now };
-    let events = 0;
-    let dead = 0;
+    const context = { ...deps, now: Date.now() };
+    const { topic, partition } = batch;
     for (const message of batch.messages) {
       const decoded = decodeRawMessage(message.value);
+      let item: WriterItem;
       if (decoded.ok) {
-        const enriched = decoded.events.map((event) => enrichEvent(event, decoded.request, context));
-        events += enriched.length;
-        items.push({ kind: 'events', topic: batch.topic, partition: batch.partition, offset: message.offset, events: enriched });
+        item = { kind: 'events', topic, partition, offset: message.offset, events: decoded.events.map((event) => enrichEvent(event, decoded.request, context)) };
+        deps.onItems?.(item.events.length, 0);
       } else {
-        dead++;
-        items.push({ kind: 'dead', topic: batch.topic, partition: batch.partition, offset: message.offset, message, reason: decoded.reason });
+        item = { kind: 'dead', topic, partition, offset: message.offset, message, reason: decoded.reason };
+        deps.onItems?.(0, 1);
       }
+      deps.writer.add([item]);
+      if (deps.writer.size >= deps.maxRows) await control.keepAlive(deps.writer.startFlush());
     }
-    deps.writer.add(items);
-    deps.onItems?.(events, dead);
-    while (deps.writer.size >= deps.maxRows) await control.keepAlive(deps.writer.flush());
   };
 }
-
