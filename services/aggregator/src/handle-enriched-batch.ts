@@ -57,6 +57,8 @@ export function handleEnrichedBatch(deps: {
         deps.metrics.tenantApplies.inc({ outcome: result.outcome });
       }),
     );
+    const appliedAt = now();
+    for (const { event } of events) deps.metrics.freshness.observe((appliedAt - event.receivedAt) / 1000);
     const marker = redisKeys.live.partitionMarker(topic, partition);
     const last = batch.messages[batch.messages.length - 1]!.offset;
     // Outside a rebuild the marker is only updated, never re-created: a marker lost mid-batch must stay lost.

@@ -1,5 +1,8 @@
 import { LATENCY_BUCKETS, type Metrics } from '@cdnlog/common';
 
+/** Seconds; the live-view target is p95 < 2 s. */
+const FRESHNESS_BUCKETS = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60];
+
 /** The aggregator's own Prometheus metrics (consumer lag and batch sizes come from BatchConsumer). */
 export function aggregatorMetrics(metrics: Metrics) {
   return {
@@ -9,6 +12,11 @@ export function aggregatorMetrics(metrics: Metrics) {
     invalid: metrics.counter('aggregator_invalid_events_total', 'Messages on the enriched topic that are not enriched events v1, skipped'),
     rebuilds: metrics.counter('aggregator_rebuilds_total', 'Partitions moved back to (now - window) because Redis lost the live window'),
     applySeconds: metrics.histogram('aggregator_apply_duration_seconds', 'One tenant script call', LATENCY_BUCKETS),
+    freshness: metrics.histogram(
+      'aggregator_event_freshness_seconds',
+      'Per enriched event read: seconds from the ingest API accepting it (receivedAt) to its batch applied in Redis, i.e. visible in the live API (a rebuild replays events with their original age)',
+      FRESHNESS_BUCKETS,
+    ),
   };
 }
 

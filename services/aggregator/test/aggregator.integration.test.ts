@@ -28,6 +28,7 @@ describe('aggregator on the real stack', () => {
     const events = all();
     await bed.produce(events);
     await bed.waitExact(events);
+    expect(await metricValue('cdnlog_aggregator_event_freshness_seconds_count')).toBe(events.length); // one observation per event read
 
     const [tenant] = bed.tenants;
     const mine = events.filter((e) => e.customerId === tenant);

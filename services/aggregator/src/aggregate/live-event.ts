@@ -17,6 +17,8 @@ export const liveEventSchema = enrichedEventSchema.pick({
   bytesSent: true,
   uaFamily: true,
   cacheStatus: true,
+  /** For the freshness metric only (ingest acceptance → visible in the live window). */
+  receivedAt: true,
 });
 
 export type LiveEvent = z.infer<typeof liveEventSchema>;
