@@ -1,7 +1,19 @@
+let savedStackTraceLimit: number | undefined;
+
+/** A 4xx is the caller's mistake or a refusal (429): no stack is captured, it would only cost CPU when an overloaded instance answers thousands of 429s a second. */
+function stacklessFor4xx(status: number, message: string): string {
+  if (status < 500) {
+    savedStackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+  }
+  return message;
+}
+
 /**
  * An error that is safe to show to a caller: a stable machine-readable `code`,
  * a human `message`, the HTTP `status` it maps to and optional `details`.
  * Everything the services answer with (4xx/5xx bodies) is built from this.
+ * Only 5xx errors carry a stack trace.
  */
 export class AppError extends Error {
   constructor(
@@ -11,7 +23,11 @@ export class AppError extends Error {
     readonly details?: unknown,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(stacklessFor4xx(status, message));
+    if (savedStackTraceLimit !== undefined) {
+      Error.stackTraceLimit = savedStackTraceLimit;
+      savedStackTraceLimit = undefined;
+    }
     this.name = 'AppError';
   }
 
