@@ -1,14 +1,14 @@
 import { type ClickHouseClient, tablesFor, type TopicPartitionOffset, type TransactionalProducer } from '@cdnlog/common';
 import { testLogger } from '@cdnlog/common/testing';
-import { BatchWriter, type WriterItem } from './batch-writer';
+import { BatchWriter, type BatchWriterOptions, type WriterItem } from './batch-writer';
 
-/** A transactional producer whose transactions wait until the test settles them. */
-class ControlledProducer implements TransactionalProducer {
-  transactions: Array<{ offsets: TopicPartitionOffset[]; settle: () => void }> = [];
+/** Records each transaction's committed offsets. */
+class RecordingProducer implements TransactionalProducer {
+  transactions: TopicPartitionOffset[][] = [];
   connect = async () => undefined;
   disconnect = async () => undefined;
-  sendAndCommitOffsets(_output: unknown, _groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
-    return new Promise((resolve) => this.transactions.push({ offsets, settle: resolve }));
+  async sendAndCommitOffsets(_output: unknown, _groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    this.transactions.push(offsets);
   }
 }
 
@@ -17,47 +17,61 @@ const dead = (offset: number): WriterItem => ({
   kind: 'dead', topic: 'raw', partition: 0, offset: String(offset), reason: 'test',
   message: { topic: 'raw', partition: 0, offset: String(offset), key: null, value: Buffer.from('x'), headers: {}, timestamp: 0 },
 });
-const tick = () => new Promise((r) => setTimeout(r, 5));
+const committed = (offset: number) => [{ topic: 'raw', partition: 0, offset: String(offset) }];
 
-function writer(producer: TransactionalProducer) {
+function writer(producer: TransactionalProducer, extra: Partial<BatchWriterOptions> = {}) {
   return new BatchWriter({
     clickhouse: {} as ClickHouseClient, // no event rows in these tests: never called
     tables: tablesFor('test'),
     producer, topics: { enriched: 'enriched', dlq: 'dlq' }, groupId: 'g', logger: testLogger('writer'), maxRows: 2, maxWaitMs: 60_000,
+    ...extra,
   });
 }
 
-describe('BatchWriter.startFlush', () => {
-  it('returns while its flush is in flight, so the next buffer fills meanwhile; a second one waits for the first; commits stay in order', async () => {
-    const producer = new ControlledProducer();
-    const w = writer(producer);
+describe('BatchWriter.flush when a step outside the retried ones throws', () => {
+  it('before the commit: the items go back to the buffer and the next flush commits them once', async () => {
+    const producer = new RecordingProducer();
+    let checks = 0;
+    const w = writer(producer, {
+      isAssigned: () => {
+        checks++;
+        if (checks === 2) throw new Error('bug in the ownership check'); // the re-check after the insert
+        return true;
+      },
+    });
     w.add([dead(0), dead(1)]);
-    await w.startFlush(); // under way, not done
-    await tick();
-    expect(producer.transactions.map((t) => t.offsets)).toEqual([[{ topic: 'raw', partition: 0, offset: '2' }]]);
-
-    w.add([dead(2), dead(3)]);
+    await expect(w.flush()).rejects.toThrow('bug in the ownership check');
+    expect(producer.transactions).toEqual([]);
     expect(w.size).toBe(2);
-    let secondStarted = false;
-    const second = w.startFlush().then(() => (secondStarted = true));
-    await tick();
-    expect(secondStarted).toBe(false); // waits for the first transaction
-    expect(producer.transactions).toHaveLength(1);
 
-    producer.transactions[0]!.settle();
-    await second;
-    await tick();
-    expect(producer.transactions.map((t) => t.offsets)).toEqual([
-      [{ topic: 'raw', partition: 0, offset: '2' }],
-      [{ topic: 'raw', partition: 0, offset: '4' }],
-    ]);
+    w.add([dead(2)]);
+    await w.flush();
+    expect(producer.transactions).toEqual([committed(3)]);
     expect(w.size).toBe(0);
+  });
 
-    let flushed = false;
-    const done = w.flush().then(() => (flushed = true));
-    await tick();
-    expect(flushed).toBe(false); // flush() waits until the running transaction committed
-    producer.transactions[1]!.settle();
-    await done;
+  it('after the commit: the items go back, and the next flush skips them as already committed (no second copy)', async () => {
+    const producer = new RecordingProducer();
+    let redelivered = 0;
+    let flushes = 0;
+    const w = writer(producer, {
+      metrics: {
+        flushed: () => {
+          if (++flushes === 1) throw new Error('bug in a metric');
+        },
+        failed: () => undefined,
+        dropped: () => undefined,
+        redelivered: (items) => (redelivered += items),
+      },
+    });
+    w.add([dead(0), dead(1)]);
+    await expect(w.flush()).rejects.toThrow('bug in a metric');
+    expect(producer.transactions).toEqual([committed(2)]);
+    expect(w.size).toBe(2);
+
+    await w.flush();
+    expect(producer.transactions).toEqual([committed(2)]);
+    expect(redelivered).toBe(2);
+    expect(w.size).toBe(0);
   });
 });

@@ -95,28 +95,28 @@ export class BatchWriter {
     this.timer.unref();
   }
 
-  /** Flush what is buffered now and wait until it is written and committed (waits for a flush already running first). */
-  async flush(): Promise<void> {
-    await this.startFlush();
-    while (this.running) await this.running;
-  }
-
   /**
-   * Start flushing what is buffered and return once it is under way, not done.
-   * Only a flush still running is waited for, so one flush is in flight while
-   * the consumer decodes and enriches the next buffer (the ClickHouse insert and
-   * the Kafka transaction overlap that CPU work instead of pausing it), and the
-   * memory held stays at about two buffers. Flushes stay in order, so offsets
-   * are committed in order.
+   * Flush what is buffered now and wait until it is written and committed
+   * (waits for a flush already running first). The consumer awaits this while
+   * it holds its partitions, so a rebalance never moves a partition away in the
+   * middle of a size-triggered flush. If a flush fails outside its retried
+   * steps (a bug), its items go back to the front of the buffer and the error
+   * is thrown: the next flush writes them again (ClickHouse collapses a
+   * re-insert, the ledger skips what was already committed), so no later
+   * offset is ever committed past them.
    */
-  async startFlush(): Promise<void> {
+  async flush(): Promise<void> {
     while (this.running) await this.running;
     if (this.pending.items.length === 0) return;
     const batch = this.pending;
     this.pending = { items: [], rows: 0, firstAt: 0 };
-    const running = this.write(batch).finally(() => (this.running = undefined));
-    running.catch(() => undefined); // observed by whoever waits for it next
-    this.running = running;
+    this.running = this.write(batch)
+      .catch((err: unknown) => {
+        this.pending = { items: [...batch.items, ...this.pending.items], rows: batch.rows + this.pending.rows, firstAt: batch.firstAt };
+        throw err;
+      })
+      .finally(() => (this.running = undefined));
+    await this.running;
   }
 
   /** Final flush on shutdown. It retries like any flush; the shutdown force-exit timer bounds it. */
