@@ -1,9 +1,10 @@
-let savedStackTraceLimit: number | undefined;
+/** Set while an AppError's super() runs with stack capture turned off: the limit to put back. */
+let restoreStackTraceLimit: { limit: number } | undefined;
 
 /** A 4xx is the caller's mistake or a refusal (429): no stack is captured, it would only cost CPU when an overloaded instance answers thousands of 429s a second. */
 function stacklessFor4xx(status: number, message: string): string {
   if (status < 500) {
-    savedStackTraceLimit = Error.stackTraceLimit;
+    restoreStackTraceLimit = { limit: Error.stackTraceLimit };
     Error.stackTraceLimit = 0;
   }
   return message;
@@ -24,9 +25,9 @@ export class AppError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(stacklessFor4xx(status, message));
-    if (savedStackTraceLimit !== undefined) {
-      Error.stackTraceLimit = savedStackTraceLimit;
-      savedStackTraceLimit = undefined;
+    if (restoreStackTraceLimit) {
+      Error.stackTraceLimit = restoreStackTraceLimit.limit;
+      restoreStackTraceLimit = undefined;
     }
     this.name = 'AppError';
   }

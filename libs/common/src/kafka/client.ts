@@ -1,6 +1,6 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logging/logger';
-import { DEFAULT_GZIP_LEVEL, useGzipLevel } from './gzip-codec';
+import { useGzipLevel } from './gzip-codec';
 
 const LEVELS: Record<number, string> = {
   [KafkaLogLevel.ERROR]: 'error',
@@ -13,11 +13,12 @@ const LEVELS: Record<number, string> = {
  * The only place that constructs a kafkajs client. Its logs go through our
  * winston logger (JSON) at WARN and above unless LOG_LEVEL=debug.
  * Services never import kafkajs: they use MessageProducer / BatchConsumer.
- * `gzipLevel` (KAFKA_GZIP_LEVEL) sets the process's GZIP codec level (gzip-codec.ts).
+ * `gzipLevel` (KAFKA_GZIP_LEVEL) sets the process's GZIP codec level (gzip-codec.ts);
+ * a client created without it leaves the level as it is (no silent reset).
  */
 export function createKafka(opts: { brokers: string[]; clientId: string; logger: Logger; gzipLevel?: number }): Kafka {
   const { logger } = opts;
-  useGzipLevel(opts.gzipLevel ?? DEFAULT_GZIP_LEVEL);
+  if (opts.gzipLevel !== undefined) useGzipLevel(opts.gzipLevel);
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
