@@ -1,3 +1,5 @@
+import { seededRandom } from '@cdnlog/common';
+
 /**
  * Realistic CDN access-log entries: skewed tenant sizes and paths (Zipf),
  * public IPv4 addresses (they resolve in GeoLite2), real user agents, and
@@ -22,18 +24,6 @@ const PATHS = Array.from({ length: 200 }, (_, i) =>
 const STATUS = [[200, 850], [206, 20], [304, 50], [301, 10], [404, 50], [403, 5], [500, 5], [502, 5], [503, 5]] as const;
 const CACHE = [['HIT', 70], ['MISS', 20], ['EXPIRED', 5], ['BYPASS', 5]] as const;
 const POPS = ['fra1', 'lhr1', 'iad1', 'sin1', 'gru1'];
-
-/** A small, fast PRNG (mulberry32) so generators in worker threads are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Zipf(s=1.1) sampler over n items: item 0 is the most frequent. */
 export function zipf(n: number, random: () => number): () => number {
@@ -78,7 +68,7 @@ export interface EntryGenerator {
 }
 
 export function entryGenerator(seed: number): EntryGenerator {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const tenant = zipf(BENCH_TENANTS.length, random);
   const path = zipf(PATHS.length, random);
   const status = weighted(STATUS, random);

@@ -27,3 +27,4 @@ export * from './redis/keys';
 export * from './http/error-handler';
 export * from './schemas/enriched-event';
 export * from './kafka/transactional-producer';
+export * from './random/seeded-random';

@@ -1,18 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
+import { seededRandom as rng } from '@cdnlog/common';
 import { entrySchema } from './entry-schema';
 import { fastEntry } from './fast-entry';
-
-/** Deterministic PRNG (mulberry32), so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const base = {
   timestamp: '2026-11-22T11:59:00Z',

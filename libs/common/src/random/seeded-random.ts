@@ -1,0 +1,16 @@
+/**
+ * A small, fast deterministic PRNG (mulberry32) returning floats in [0, 1).
+ * For reproducible generated data: load generators in worker threads and
+ * property/differential tests, where a failure must name a replayable seed.
+ * Not for anything secret (use node:crypto).
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
