@@ -60,10 +60,17 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
       writer.startTimer();
       await consumer.start();
     },
-    /** Stop consuming, flush what is buffered (and commit it), close clients. */
+    /**
+     * Stop fetching, flush what is buffered (and commit it) while still a group
+     * member, then leave and close clients. Leaving first would hand the
+     * partitions to another instance, which would re-read and publish again what
+     * this last flush is still committing. Items a batch in progress buffers after
+     * the flush are dropped, uncommitted: the next owner reads them.
+     */
     async stop() {
-      await consumer.stop();
+      consumer.pauseAll();
       await writer.close();
+      await consumer.stop();
       await rollups.close();
       await producer.disconnect();
       await clickhouse.close();

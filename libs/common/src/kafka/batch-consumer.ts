@@ -197,6 +197,12 @@ export class BatchConsumer {
     this.consumer.pause([{ topic, partitions }]);
   }
 
+  /** Stop fetching every subscribed topic while staying in the group (e.g. to commit a last flush before leaving). */
+  pauseAll(): void {
+    if (!this.running) return; // never started (kafkajs refuses to pause before run)
+    this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
+  }
+
   resume(topic: string, partitions: number[]): void {
     this.consumer.resume([{ topic, partitions }]);
   }
