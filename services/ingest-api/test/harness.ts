@@ -21,6 +21,10 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
     KAFKA_TOPIC_RAW: topic,
     DEFAULT_TENANT_EVENTS_PER_SECOND: '1000000',
     DEFAULT_TENANT_BURST: '1000000',
+    // The API runs inside the jest process, whose event loop also builds the tests' hostile bodies
+    // and collects their garbage: a GC pause there is not the API being CPU-saturated. Shedding on
+    // event-loop delay stays off unless a test sets it (load-shedding.integration.test.ts).
+    MAX_EVENT_LOOP_DELAY_MS: '60000',
     ...opts.env,
   });
   const logger = testLogger('ingest-api');
