@@ -17,8 +17,9 @@ const MALFORMED =
 
 /**
  * Start an express app and resolve once it is listening (rejects on EADDRINUSE
- * etc.), with a pending-connection queue of LISTEN_BACKLOG. Requests Node's HTTP parser rejects (CR/LF in a header value, bad
- * framing) get a JSON 400 instead of a bare socket close.
+ * etc.), with a pending-connection queue of LISTEN_BACKLOG. Requests Node's
+ * HTTP parser rejects (CR/LF in a header value, bad framing) get a JSON 400
+ * instead of a bare socket close.
  */
 export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<Server> {
   return new Promise((resolve, reject) => {

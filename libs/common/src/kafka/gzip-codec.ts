@@ -5,9 +5,6 @@ import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 const gzipAsync = promisify(gzip);
 const unzipAsync = promisify(unzip);
 
-/** Level 1 by default: a third of the CPU of zlib's default level 6 on our JSON for ~10-30 % larger batches (docs/benchmarks.md). */
-export const DEFAULT_GZIP_LEVEL = 1;
-
 /**
  * kafkajs compresses GZIP record batches at zlib's default level (6) and has
  * no option for it. Measured on our messages, level 6 cost 9.2 µs of CPU per
