@@ -19,8 +19,8 @@ describe('Publisher', () => {
   it('coalesces requests arriving within the linger into one produce call, and resolves each', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 2, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 1000 });
-    const a = publisher.publish(msgs(3));
-    const b = publisher.publish(msgs(4));
+    const a = publisher.publish(msgs(3), 3);
+    const b = publisher.publish(msgs(4), 4);
     await tick();
     expect(producer.sends.map((s) => s.messages.length)).toEqual([7]);
     expect(publisher.inflight).toBe(7);
@@ -33,7 +33,7 @@ describe('Publisher', () => {
   it('never splits a request across produce calls and respects maxBatchEvents', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 2, maxBatchEvents: 10, capacity: 1000, timeoutMs: 1000 });
-    for (const n of [6, 6, 15]) publisher.publish(msgs(n)).catch(() => undefined);
+    for (const n of [6, 6, 15]) publisher.publish(msgs(n), n).catch(() => undefined);
     await tick(20);
     expect(producer.sends.map((s) => s.messages.length)).toEqual([6]); // one call in flight
     producer.sends[0]!.settle();
@@ -47,9 +47,9 @@ describe('Publisher', () => {
   it('requests arriving while a send is in flight leave together in the next call', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 1000 });
-    const first = publisher.publish(msgs(1));
+    const first = publisher.publish(msgs(1), 1);
     await tick();
-    const rest = Array.from({ length: 50 }, () => publisher.publish(msgs(1)));
+    const rest = Array.from({ length: 50 }, () => publisher.publish(msgs(1), 1));
     await tick(10);
     expect(producer.sends.map((s) => s.messages.length)).toEqual([1]);
     producer.sends[0]!.settle();
@@ -65,10 +65,10 @@ describe('Publisher', () => {
     const publisher = new Publisher(new ControlledProducer(), { topic: 't', lingerMs: 50, maxBatchEvents: 1000, capacity: 100, timeoutMs: 1000 });
     expect(publisher.admit(100)).toBe('ok');
     expect(publisher.admit(101)).toBe('overloaded');
-    publisher.publish(msgs(89)).catch(() => undefined);
+    publisher.publish(msgs(89), 89).catch(() => undefined);
     expect(publisher.admit(12)).toBe('overloaded'); // 89 + 12 > 100
     expect(publisher.admit(11)).toBe('ok'); // 89 + 11 = 100, and 89 < 90
-    publisher.publish(msgs(1)).catch(() => undefined);
+    publisher.publish(msgs(1), 1).catch(() => undefined);
     expect(publisher.admit(1)).toBe('overloaded'); // 90 in flight = 90 %
   });
 
@@ -93,9 +93,9 @@ describe('Publisher', () => {
   it('answers backlogged while the oldest request waiting for a produce call has waited past maxQueueDelayMs', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 5000, maxQueueDelayMs: 30 });
-    const first = publisher.publish(msgs(1)); // goes out at once and hangs
+    const first = publisher.publish(msgs(1), 1); // goes out at once and hangs
     await tick();
-    const waiting = publisher.publish(msgs(2)); // queued behind the hanging send
+    const waiting = publisher.publish(msgs(2), 2); // queued behind the hanging send
     expect(publisher.pressure()).toBe('ok');
     await tick(45);
     expect(publisher.queueDelayMs()).toBeGreaterThanOrEqual(30);
@@ -113,9 +113,9 @@ describe('Publisher', () => {
   it('answers stalled when requests back up behind a send that has had no answer for longer than the timeout', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 40, maxQueueDelayMs: 10 });
-    const first = publisher.publish(msgs(1));
+    const first = publisher.publish(msgs(1), 1);
     await tick();
-    const waiting = publisher.publish(msgs(1));
+    const waiting = publisher.publish(msgs(1), 1);
     await tick(20);
     expect(publisher.pressure()).toBe('backlogged'); // queued 20 ms, the send is 20 ms old
     await tick(30);
@@ -132,7 +132,7 @@ describe('Publisher', () => {
   it('times a request out but keeps its events counted until Kafka settles them', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 100, timeoutMs: 20 });
-    await expect(publisher.publish(msgs(5))).rejects.toBeInstanceOf(PublishTimeoutError);
+    await expect(publisher.publish(msgs(5), 5)).rejects.toBeInstanceOf(PublishTimeoutError);
     expect(publisher.inflight).toBe(5);
     producer.sends[0]!.settle();
     await tick();
@@ -142,7 +142,7 @@ describe('Publisher', () => {
   it('after a failed send fails fast, lets one probe through per interval, and reopens on success', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 100, timeoutMs: 1000, probeIntervalMs: 30 });
-    const failing = publisher.publish(msgs(1));
+    const failing = publisher.publish(msgs(1), 1);
     await tick();
     producer.sends[0]!.settle(new Error('connection refused'));
     await expect(failing).rejects.toBeInstanceOf(PublishFailedError);
@@ -151,7 +151,7 @@ describe('Publisher', () => {
     expect(publisher.admit(1)).toBe('broker_down');
     await tick(40);
     expect(publisher.admit(1)).toBe('ok');
-    const probe = publisher.publish(msgs(1));
+    const probe = publisher.publish(msgs(1), 1);
     await tick();
     producer.sends[1]!.settle();
     await probe;
@@ -162,7 +162,7 @@ describe('Publisher', () => {
   it('drain sends what is queued and waits for every send', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 10_000, maxBatchEvents: 1000, capacity: 100, timeoutMs: 60_000 });
-    const p = publisher.publish(msgs(2));
+    const p = publisher.publish(msgs(2), 2);
     const drained = publisher.drain();
     expect(producer.sends).toHaveLength(1);
     producer.sends[0]!.settle();

@@ -132,9 +132,10 @@ export class Publisher {
   /**
    * Resolves once Kafka acknowledged every message (acks=all); rejects on
    * failure or timeout. `events`: how many events the messages carry (the
-   * buffer bound and the batch bound count events, not messages).
+   * buffer bound and the batch bound count events, not messages; required, so
+   * no caller falls back to counting messages).
    */
-  publish(messages: OutgoingMessage[], events = messages.length): Promise<void> {
+  publish(messages: OutgoingMessage[], events: number): Promise<void> {
     let group!: Group;
     const acked = new Promise<void>((resolve, reject) => (group = { messages, events, queuedAt: Date.now(), resolve, reject }));
     acked.catch(() => undefined); // a rejection after the timeout has no listener left
