@@ -1,5 +1,5 @@
 /**
- * npm run bench -- --profile a|b|c|smoke [--ingest URL] [--metrics URL] [--out DIR] [--align-minute yes|no]
+ * npm run bench -- --profile a|b|c|low|soak|smoke [--ingest URL] [--metrics URL] [--out DIR] [--align-minute yes|no]
  *
  * Runs a load profile against a running pipeline (npm run up), then waits until
  * every accepted event is in ClickHouse and in the live totals (exit 1 if that

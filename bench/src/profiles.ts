@@ -37,6 +37,10 @@ export const PROFILES: Record<string, Profile> = {
     name: 'soak', description: 'live-window soak: 2,000 events/s for 25 minutes in batches of 100 (Redis memory and keys sampled every 30 s)', batchSize: 100,
     phases: [{ label: 'steady', seconds: 1500, requestsPerSecond: 20 }], workers: 1, maxInFlight: 128, ceilingRecords: 100_000,
   },
+  low: {
+    name: 'low', description: 'low traffic: 100 events/s for 2 minutes in batches of 10 (live freshness when the enricher flushes on age, not on size)', batchSize: 10,
+    phases: [{ label: 'steady', seconds: 120, requestsPerSecond: 10 }], workers: 1, maxInFlight: 64, ceilingRecords: 20_000,
+  },
   smoke: {
     name: 'smoke', description: 'CI smoke: 7,500 events in 15 s; checks exactness only', batchSize: 50,
     phases: [{ label: 'steady', seconds: 15, requestsPerSecond: 10 }], workers: 1, maxInFlight: 64, ceilingRecords: 20_000,
