@@ -1,6 +1,6 @@
 import { type ClickHouseClient, tablesFor, type TopicPartitionOffset, type TransactionalProducer } from '@cdnlog/common';
 import { testLogger } from '@cdnlog/common/testing';
-import { BatchWriter, type BatchWriterOptions, type WriterItem } from './batch-writer';
+import { ageCheckIntervalMs, BatchWriter, type BatchWriterOptions, type WriterItem } from './batch-writer';
 
 /** Records each transaction's committed offsets. */
 class RecordingProducer implements TransactionalProducer {
@@ -73,5 +73,30 @@ describe('BatchWriter.flush when a step outside the retried ones throws', () => 
     expect(producer.transactions).toEqual([committed(2)]);
     expect(redelivered).toBe(2);
     expect(w.size).toBe(0);
+  });
+});
+
+describe('BatchWriter age trigger (low traffic: the wait bounds live freshness)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('flushes a buffer below maxRows once its first row is maxWaitMs old, within one check interval', async () => {
+    jest.useFakeTimers({ now: 0 });
+    const producer = new RecordingProducer();
+    const w = writer(producer, { maxRows: 5000, maxWaitMs: 1000 });
+    w.startTimer();
+    await jest.advanceTimersByTimeAsync(50); // the first row arrives between two checks
+    w.add([dead(0)]);
+    await jest.advanceTimersByTimeAsync(400);
+    w.add([dead(1)]); // a later row does not restart the wait
+    await jest.advanceTimersByTimeAsync(599); // t = 1,049 ms: the first row is 999 ms old
+    expect(producer.transactions).toEqual([]);
+    await jest.advanceTimersByTimeAsync(100); // t = 1,149 ms: the check at 1,100 ms saw it 1,050 ms old
+    expect(producer.transactions).toEqual([committed(2)]);
+    expect(w.size).toBe(0);
+    await w.close();
+  });
+
+  it('looks at the age every tenth of the wait, between 10 and 100 ms', () => {
+    expect([50, 300, 1000, 10_000].map(ageCheckIntervalMs)).toEqual([10, 30, 100, 100]);
   });
 });

@@ -85,13 +85,18 @@ export class BatchWriter {
     }
   }
 
-  /** Flush on age in the background (size-triggered flushes are awaited by the consumer). */
+  /**
+   * Flush on age in the background (size-triggered flushes are awaited by the
+   * consumer). The age is looked at every tenth of `maxWaitMs` (10–100 ms), so
+   * a flush starts at most that late: at low traffic the wait is what bounds
+   * live freshness.
+   */
   startTimer(): void {
     this.timer = setInterval(() => {
       if (this.size > 0 && Date.now() - this.pending.firstAt >= this.opts.maxWaitMs && !this.running) {
         this.flush().catch((err) => this.opts.logger.error('background flush failed', errorFields(err)));
       }
-    }, Math.min(500, this.opts.maxWaitMs));
+    }, ageCheckIntervalMs(this.opts.maxWaitMs));
     this.timer.unref();
   }
 
@@ -202,6 +207,11 @@ export class BatchWriter {
       }
     }
   }
+}
+
+/** How often the age trigger is looked at: a tenth of the wait, between 10 and 100 ms. */
+export function ageCheckIntervalMs(maxWaitMs: number): number {
+  return Math.min(100, Math.max(10, Math.floor(maxWaitMs / 10)));
 }
 
 function deadLetter(message: ConsumedMessage, reason: string): OutgoingMessage {
