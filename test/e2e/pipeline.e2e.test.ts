@@ -2,7 +2,8 @@
  * The whole pipeline, as four separate built services on the real stack:
  * ingest-api → Kafka → enricher → ClickHouse + enriched topic → aggregator →
  * Redis → metrics-api. Every accepted event is counted exactly once, live and
- * in history, and a resent batch is not counted twice.
+ * in history, and a resent batch is not counted twice. Keys are rotated with
+ * a SIGHUP, no restart.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,4 +88,43 @@ describe('the whole pipeline', () => {
     expect((await read(`/api/v1/metrics/${tenant}`, 'other-read')).status).toBe(403);
     expect((await read(`/api/v1/metrics/${other}`, 'other-read')).body.totals.requests).toBe(0);
   }, 180_000);
+});
+
+describe('the tenant registry', () => {
+  const registryFile = (ingestKey: string, readKey: string) => JSON.stringify({
+    tenants: [
+      { id: tenant, ingestKeySha256: [sha256Hex(ingestKey)], readKeySha256: [sha256Hex(readKey)] },
+      { id: other, ingestKeySha256: [sha256Hex('other-ingest')], readKeySha256: [sha256Hex('other-read')] },
+    ],
+  });
+  /** `cdnlog_tenant_registry_reloads_total` of a service, by outcome. */
+  const reloads = async (port: number) => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return Object.fromEntries([...text.matchAll(/^cdnlog_tenant_registry_reloads_total\{[^}]*outcome="(\w+)"[^}]*\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+  };
+  const hupBoth = async (expected: Record<string, number>) => {
+    pipeline.signal('ingest-api', 'SIGHUP');
+    pipeline.signal('metrics-api', 'SIGHUP');
+    for (const port of [pipeline.ports.ingest, pipeline.ports.metrics]) {
+      await waitFor(() => reloads(port), (r) => JSON.stringify(r) === JSON.stringify(expected), { what: `reloads ${JSON.stringify(expected)} on :${port}`, timeoutMs: 10_000 });
+    }
+  };
+  const entry = () => ({ timestamp: Date.now(), clientIp: '81.2.69.142', method: 'GET', path: '/rotated', status: 200, bytesSent: 1 });
+
+  it('is reloaded by both APIs on SIGHUP: a rotated key works, the revoked one is refused; a broken file changes nothing', async () => {
+    writeFileSync(registryPath, registryFile('shop-ingest-2', 'shop-read-2'));
+    await hupBoth({ ok: 1 });
+    expect((await ingest(entry(), { authorization: 'Bearer shop-ingest-2' })).status).toBe(202);
+    const revoked = await ingest(entry());
+    expect(revoked.status).toBe(403);
+    expect(await revoked.json()).toEqual({ error: 'invalid_api_key', message: 'The ingest key is not valid for this tenant.' });
+    expect((await read(`/api/v1/metrics/${tenant}`, 'shop-read-2')).status).toBe(200);
+    expect((await read(`/api/v1/metrics/${tenant}`)).status).toBe(403);
+
+    writeFileSync(registryPath, '{"tenants": ['); // a half-written file
+    await hupBoth({ ok: 1, refused: 1 });
+    expect((await ingest(entry(), { authorization: 'Bearer shop-ingest-2' })).status).toBe(202);
+    expect((await read(`/api/v1/metrics/${tenant}`, 'shop-read-2')).status).toBe(200);
+    expect((await ingest(entry())).status).toBe(403);
+  }, 60_000);
 });

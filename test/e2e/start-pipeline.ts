@@ -11,6 +11,8 @@ export interface Pipeline {
   env: Record<string, string>;
   ports: { ingest: number; enricher: number; aggregator: number; metrics: number };
   urls: { ingest: string; metrics: string };
+  /** Send a signal to one service's process (e.g. SIGHUP: reload the tenant registry). */
+  signal(service: ServiceName, signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -20,8 +22,8 @@ export async function startPipeline(prefix: string, firstPort: number, extraEnv:
   const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-setup`, logger: testLogger() });
   await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, 1);
 
-  const children: ChildProcess[] = [];
-  const start = (service: ServiceName, portVar: string, port: number) => children.push(spawnService(service, { ...env, [portVar]: String(port) }));
+  const byName = new Map<ServiceName, ChildProcess>();
+  const start = (service: ServiceName, portVar: string, port: number) => byName.set(service, spawnService(service, { ...env, [portVar]: String(port) }));
   start('ingest-api', 'PORT', ports.ingest);
   start('enricher', 'OPS_PORT', ports.enricher);
   start('aggregator', 'OPS_PORT', ports.aggregator);
@@ -33,7 +35,11 @@ export async function startPipeline(prefix: string, firstPort: number, extraEnv:
     env,
     ports,
     urls: { ingest: `http://127.0.0.1:${ports.ingest}`, metrics: `http://127.0.0.1:${ports.metrics}` },
+    signal(service, signal) {
+      byName.get(service)!.kill(signal);
+    },
     async stop() {
+      const children = [...byName.values()];
       for (const child of children) child.kill('SIGTERM');
       await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
     },

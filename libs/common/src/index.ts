@@ -23,6 +23,7 @@ export * from './redis/client';
 export * from './schemas/tenant-id';
 export * from './schemas/raw-event';
 export * from './tenants/registry';
+export * from './tenants/reload-on-signal';
 export * from './redis/keys';
 export * from './http/error-handler';
 export * from './schemas/enriched-event';

@@ -64,7 +64,7 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
   });
 
   return {
-    app, kafka, producer, publisher, shedder, redis, topic,
+    app, kafka, producer, publisher, shedder, redis, topic, metrics,
     /** Connect to Kafka; a broker that is down at start is retried by the first publishes (the API answers 503 meanwhile). */
     async connect() {
       await producer.connect().catch((err: Error) => logger.warn('kafka not reachable at start; publishes will retry', { error: err.message }));

@@ -1,4 +1,4 @@
-import { closeServer, createLogger, installShutdown, listen, loadConfigOrExit, TenantRegistry } from '@cdnlog/common';
+import { closeServer, createLogger, installShutdown, listen, loadConfigOrExit, reloadRegistryOnSignal, TenantRegistry } from '@cdnlog/common';
 import { configSchema } from './config';
 import { createIngest } from './create-ingest';
 
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   ]);
   const ingest = createIngest(config, { logger, registry, isShuttingDown: lifecycle.isShuttingDown });
   await ingest.connect();
+  reloadRegistryOnSignal({ registry, path: config.TENANT_REGISTRY_PATH, logger, metrics: ingest.metrics });
   const server = await listen(ingest.app, config.PORT);
   logger.info('ingest-api started', { port: config.PORT, tenants: registry.size, topic: ingest.topic });
 }

@@ -1,4 +1,4 @@
-import { closeServer, createLogger, installShutdown, listen, loadConfigOrExit, TenantRegistry } from '@cdnlog/common';
+import { closeServer, createLogger, installShutdown, listen, loadConfigOrExit, reloadRegistryOnSignal, TenantRegistry } from '@cdnlog/common';
 import { configSchema } from './config';
 import { createMetricsApi } from './create-metrics-api';
 
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     { name: 'clients', run: () => api.close() },
   ]);
   const api = await createMetricsApi(config, { logger, registry, isShuttingDown: lifecycle.isShuttingDown });
+  reloadRegistryOnSignal({ registry, path: config.TENANT_REGISTRY_PATH, logger, metrics: api.metrics });
   const server = await listen(api.app, config.PORT);
   logger.info('metrics-api started', { port: config.PORT, tenants: registry.size });
 }

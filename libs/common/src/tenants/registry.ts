@@ -6,8 +6,8 @@ import { tenantIdSchema } from '../schemas/tenant-id';
 /**
  * The tenant registry: which tenants exist and their keys, stored only as
  * SHA-256 digests (hex). A key is checked by hashing what the caller presents
- * and comparing digests in constant time. Loaded once at start from a JSON file
- * (TENANT_REGISTRY_PATH); see config/README.md for the format.
+ * and comparing digests in constant time. Loaded at start from a JSON file
+ * (TENANT_REGISTRY_PATH) and again on SIGHUP; see config/README.md for the format.
  */
 const digest = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256 digest (64 characters)');
 
@@ -54,7 +54,7 @@ function matchesAny(presented: string, digests: string[]): boolean {
 }
 
 export class TenantRegistry {
-  private readonly byId: Map<string, Tenant>;
+  private byId: Map<string, Tenant>;
 
   constructor(tenants: Tenant[]) {
     this.byId = new Map(tenants.map((t) => [t.id, t]));
@@ -83,6 +83,14 @@ export class TenantRegistry {
       throw new TenantRegistryError(`tenant registry ${path} is not valid JSON: ${(err as Error).message}`);
     }
     return TenantRegistry.parse(json, `tenant registry ${path}`);
+  }
+
+  /**
+   * Take over another registry's tenants and keys, at once: a request checked
+   * after this call sees only the new ones (a reload, see reload-on-signal.ts).
+   */
+  replaceWith(next: TenantRegistry): void {
+    this.byId = next.byId;
   }
 
   get size(): number {
