@@ -4,6 +4,7 @@ import { preAggregate, type PositionedEvent } from './aggregate/pre-aggregate';
 import { applyTenantDelta, type LiveWindowSettings, withLiveScript } from './apply/apply-live';
 import type { AggregatorMetrics } from './metrics';
 import type { LiveRebuild } from './rebuild/live-rebuild';
+import { isLate, minuteOf } from './window/window';
 
 /**
  * The aggregator's batch handler:
@@ -42,23 +43,32 @@ export function handleEnrichedBatch(deps: {
     const nowMs = now();
     const first = preAggregate(events, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: () => -1 });
     deps.metrics.late.inc(first.late);
+    const appliedAfter = new Map<string, number>(); // tenant → its events past this offset became visible now
     await Promise.all(
       [...first.tenants.values()].map(async (delta) => {
         const stop = deps.metrics.applySeconds.startTimer();
         let result = await applyTenantDelta(redis, delta, topic, partition, deps.settings);
+        let after = -1;
         if (result.outcome === 'overlap') {
           // Part of this range was applied already (a redelivery that does not align with the first delivery).
           const wm = result.watermark;
+          after = wm;
           const rest = preAggregate(events, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: (t) => (t === delta.tenant ? wm : Infinity) });
           const remaining = rest.tenants.get(delta.tenant);
           result = remaining ? await applyTenantDelta(redis, remaining, topic, partition, deps.settings) : { outcome: 'duplicate', watermark: wm };
         }
         stop();
         deps.metrics.tenantApplies.inc({ outcome: result.outcome });
+        if (result.outcome === 'applied') appliedAfter.set(delta.tenant, after);
       }),
     );
     const appliedAt = now();
-    for (const { event } of events) deps.metrics.freshness.observe((appliedAt - event.receivedAt) / 1000);
+    // Freshness of what became visible: not of events read again (a redelivery, a retried batch) or left out (late).
+    for (const { offset, event } of events) {
+      const after = appliedAfter.get(event.customerId);
+      if (after === undefined || offset <= after || isLate(minuteOf(event.timestamp), nowMs, deps.settings.windowMinutes)) continue;
+      deps.metrics.freshness.observe((appliedAt - event.receivedAt) / 1000);
+    }
     const marker = redisKeys.live.partitionMarker(topic, partition);
     const last = batch.messages[batch.messages.length - 1]!.offset;
     // Outside a rebuild the marker is only updated, never re-created: a marker lost mid-batch must stay lost.

@@ -14,7 +14,7 @@ export function aggregatorMetrics(metrics: Metrics) {
     applySeconds: metrics.histogram('aggregator_apply_duration_seconds', 'One tenant script call', LATENCY_BUCKETS),
     freshness: metrics.histogram(
       'aggregator_event_freshness_seconds',
-      'Per enriched event read: seconds from the ingest API accepting it (receivedAt) to its batch applied in Redis, i.e. visible in the live API (a rebuild replays events with their original age)',
+      'Per event made visible in the live window: seconds from the ingest API accepting it (receivedAt) to its batch applied in Redis (an event read again or left out as late is not observed; a rebuild replays events with their original age)',
       FRESHNESS_BUCKETS,
     ),
   };
