@@ -5,11 +5,13 @@ import { applyTenantDelta, type LiveWindowSettings, withLiveScript } from './app
 import type { AggregatorMetrics } from './metrics';
 import type { LiveRebuild } from './rebuild/live-rebuild';
 import { isLate, minuteOf } from './window/window';
+import { dropResentCopies, withClaimScript } from './resend/claim-batches';
 
 /**
  * The aggregator's batch handler:
  *  1. if Redis lost the live window (no partition marker), seek back to (now − window) and let the replay rebuild it;
- *  2. decode the enriched events and pre-aggregate them per tenant and minute, in memory;
+ *  2. decode the enriched events, drop re-sent copies of batches already counted (one claim per batchKey),
+ *     and pre-aggregate them per tenant and minute, in memory;
  *  3. apply each tenant's delta with one atomic script (exactly once through the tenant's watermark);
  *  4. record the partition marker. The consumer commits the offsets afterwards.
  * A Redis error (unreachable, OOM at maxmemory) throws: the consumer retries the
@@ -23,7 +25,8 @@ export function handleEnrichedBatch(deps: {
   logger: Logger;
   now?: () => number;
 }): BatchHandler {
-  const redis = withLiveScript(deps.redis);
+  const redis = withClaimScript(withLiveScript(deps.redis));
+  const claimTtlSeconds = deps.settings.windowMinutes * 60 + deps.settings.graceSeconds;
   const now = deps.now ?? Date.now;
   return (batch) => deps.rebuild.withLock(batch.topic, batch.partition, async () => {
     const { topic, partition } = batch;
@@ -40,8 +43,10 @@ export function handleEnrichedBatch(deps: {
       }
     }
 
+    const { kept, skipped } = await dropResentCopies(redis, events, claimTtlSeconds);
+    deps.metrics.resentSkipped.inc(skipped);
     const nowMs = now();
-    const first = preAggregate(events, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: () => -1 });
+    const first = preAggregate(kept, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: () => -1 });
     deps.metrics.late.inc(first.late);
     const appliedAfter = new Map<string, number>(); // tenant → its events past this offset became visible now
     await Promise.all(
@@ -53,7 +58,7 @@ export function handleEnrichedBatch(deps: {
           // Part of this range was applied already (a redelivery that does not align with the first delivery).
           const wm = result.watermark;
           after = wm;
-          const rest = preAggregate(events, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: (t) => (t === delta.tenant ? wm : Infinity) });
+          const rest = preAggregate(kept, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: (t) => (t === delta.tenant ? wm : Infinity) });
           const remaining = rest.tenants.get(delta.tenant);
           result = remaining ? await applyTenantDelta(redis, remaining, topic, partition, deps.settings) : { outcome: 'duplicate', watermark: wm };
         }
@@ -63,8 +68,8 @@ export function handleEnrichedBatch(deps: {
       }),
     );
     const appliedAt = now();
-    // Freshness of what became visible: not of events read again (a redelivery, a retried batch) or left out (late).
-    for (const { offset, event } of events) {
+    // Freshness of what became visible: not of events read again (a redelivery, a retried batch), left out (late) or skipped (re-sent copies).
+    for (const { offset, event } of kept) {
       const after = appliedAfter.get(event.customerId);
       if (after === undefined || offset <= after || isLate(minuteOf(event.timestamp), nowMs, deps.settings.windowMinutes)) continue;
       deps.metrics.freshness.observe((appliedAt - event.receivedAt) / 1000);

@@ -8,6 +8,10 @@ export function aggregatorMetrics(metrics: Metrics) {
   return {
     batches: metrics.counter('aggregator_batches_applied_total', 'Partition batches applied to Redis'),
     tenantApplies: metrics.counter('aggregator_tenant_applies_total', 'Per-tenant script calls by outcome (duplicate = redelivery ignored)', ['outcome']),
+    resentSkipped: metrics.counter(
+      'aggregator_resent_events_skipped_total',
+      'Events of a re-sent copy of a batch whose first copy was counted (same batchKey, another batchId), skipped; ClickHouse collapses them by event id',
+    ),
     late: metrics.counter('aggregator_late_events_total', 'Events older than the live window, skipped (they still reach ClickHouse)'),
     invalid: metrics.counter('aggregator_invalid_events_total', 'Messages on the enriched topic that are not enriched events v1, skipped'),
     rebuilds: metrics.counter('aggregator_rebuilds_total', 'Partitions moved back to (now - window) because Redis lost the live window'),

@@ -40,7 +40,7 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
       const status = [200, 200, 304, 404, 503][i % 5]!;
       return {
         v: 1, eventId: `${prefix}-e${i}`, customerId: tenants[i % 3]!, timestamp: baseTime - (i % 4) * 60_000, receivedAt: baseTime,
-        enrichedAt: baseTime, batchId: 'b', clientIp: `10.${(i >> 16) & 255}.${(i % uniqueIpsPerTenant) >> 8}.${(i % uniqueIpsPerTenant) & 255}`,
+        enrichedAt: baseTime, batchId: 'b', batchKey: '', clientIp: `10.${(i >> 16) & 255}.${(i % uniqueIpsPerTenant) >> 8}.${(i % uniqueIpsPerTenant) & 255}`,
         country: COUNTRIES[i % COUNTRIES.length]!, city: '', region: '', method: 'GET', url: '/', path: '/', route: ROUTES[i % ROUTES.length]!,
         status, statusClass: `${Math.floor(status / 100)}xx` as EnrichedEvent['statusClass'], bytesSent: 100 + (i % 7), userAgent: '',
         uaFamily: UAS[i % UAS.length]!, deviceClass: 'desktop', isBot: false, host: '', referer: '', cacheStatus: ['HIT', 'MISS', ''][i % 3]!,

@@ -16,6 +16,8 @@ export const redisKeys = {
     uaFamilies: (tenant: string, minute: number) => `live:{${tenant}}:${minute}:ua`,
     /** Last enriched-topic offset applied for this tenant from one partition (exactly-once watermark). */
     watermark: (tenant: string, topic: string, partition: number) => `live:{${tenant}}:wm:${topic}:${partition}`,
+    /** The batch (batchId) whose copy of a re-sendable raw message (batchKey) the live window counted; other copies are skipped. */
+    resendClaim: (tenant: string, batchKey: string) => `live:{${tenant}}:rs:${batchKey}`,
     /** Last offset applied from a partition at all; its absence means Redis lost the live window. */
     partitionMarker: (topic: string, partition: number) => `live:{meta}:p:${topic}:${partition}`,
   },

@@ -21,6 +21,13 @@ export const enrichedEventSchema = z.object({
   receivedAt: z.number().int().describe('When ingest accepted it, epoch ms'),
   enrichedAt: z.number().int().describe('When the enricher processed it, epoch ms'),
   batchId: z.string(),
+  batchKey: z
+    .string()
+    .default('')
+    .describe(
+      'The same for every copy of a raw message an edge re-sent with the same idempotency key (the eventId of its first event); '
+      + '"" when the batch had no idempotency key. The live window counts one copy per batchKey. Absent in messages written before it existed.',
+    ),
   clientIp: z.string(),
   country: z.string().max(2).describe('ISO 3166-1 alpha-2, or "" when unknown/private'),
   city: z.string(),

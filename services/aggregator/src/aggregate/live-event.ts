@@ -17,6 +17,9 @@ export const liveEventSchema = enrichedEventSchema.pick({
   bytesSent: true,
   uaFamily: true,
   cacheStatus: true,
+  /** A re-sent copy of a batch already counted is skipped (resend/claim-batches.ts). */
+  batchId: true,
+  batchKey: true,
   /** For the freshness metric only (ingest acceptance → visible in the live window). */
   receivedAt: true,
 });

@@ -8,7 +8,7 @@ function ev(offset: number, over: Partial<EnrichedEvent>): PositionedEvent {
   return {
     offset,
     event: {
-      v: 1, eventId: `e${offset}`, customerId: 'a', timestamp: Date.UTC(2026, 10, 22, 10, 7, 1), receivedAt: 0, enrichedAt: 0, batchId: 'b',
+      v: 1, eventId: `e${offset}`, customerId: 'a', timestamp: Date.UTC(2026, 10, 22, 10, 7, 1), receivedAt: 0, enrichedAt: 0, batchId: 'b', batchKey: '',
       clientIp: '1.1.1.1', country: 'GB', city: '', region: '', method: 'GET', url: '/x?y', path: '/x', route: 'GET /x', status: 200,
       statusClass: '2xx', bytesSent: 10, userAgent: '', uaFamily: 'Chrome', deviceClass: 'desktop', isBot: false, host: '', referer: '',
       cacheStatus: 'HIT', pop: '', responseTimeMs: null, requestId: '', ...over,
