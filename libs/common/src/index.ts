@@ -22,7 +22,6 @@ export { MIGRATIONS } from './clickhouse/migrations/index';
 export * from './redis/client';
 export * from './schemas/tenant-id';
 export * from './schemas/raw-event';
-export * from './schemas/event-id-rule';
 export * from './tenants/registry';
 export * from './tenants/reload-on-signal';
 export * from './redis/keys';

@@ -5,7 +5,7 @@ import { applyTenantDelta, type LiveWindowSettings, withLiveScript } from './app
 import type { AggregatorMetrics } from './metrics';
 import type { LiveRebuild } from './rebuild/live-rebuild';
 import { isLate, minuteOf } from './window/window';
-import { dropResentCopies, withClaimScript } from './resend/claim-batches';
+import { CLAIM_MARGIN_SECONDS, dropResentCopies, withClaimScript } from './resend/claim-batches';
 
 /**
  * The aggregator's batch handler:
@@ -26,7 +26,7 @@ export function handleEnrichedBatch(deps: {
   now?: () => number;
 }): BatchHandler {
   const redis = withClaimScript(withLiveScript(deps.redis));
-  const claimTtlSeconds = deps.settings.windowMinutes * 60 + deps.settings.graceSeconds;
+  const claimTtlSeconds = deps.settings.windowMinutes * 60 + deps.settings.graceSeconds + CLAIM_MARGIN_SECONDS;
   const now = deps.now ?? Date.now;
   return (batch) => deps.rebuild.withLock(batch.topic, batch.partition, async () => {
     const { topic, partition } = batch;
@@ -48,7 +48,21 @@ export function handleEnrichedBatch(deps: {
     const nowMs = now();
     const first = preAggregate(kept, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: () => -1 });
     deps.metrics.late.inc(first.late);
-    const appliedAfter = new Map<string, number>(); // tenant → its events past this offset became visible now
+    const byTenant = new Map<string, PositionedEvent[]>();
+    for (const e of kept) {
+      const list = byTenant.get(e.event.customerId);
+      if (list) list.push(e);
+      else byTenant.set(e.event.customerId, [e]);
+    }
+    // Freshness of what became visible, observed as soon as its tenant is applied (another tenant's
+    // failure must not lose it): not of events read again (a redelivery, a retried batch) or left out (late).
+    const observeVisible = (tenant: string, after: number) => {
+      const appliedAt = now();
+      for (const { offset, event } of byTenant.get(tenant) ?? []) {
+        if (offset <= after || isLate(minuteOf(event.timestamp), nowMs, deps.settings.windowMinutes)) continue;
+        deps.metrics.freshness.observe((appliedAt - event.receivedAt) / 1000);
+      }
+    };
     await Promise.all(
       [...first.tenants.values()].map(async (delta) => {
         const stop = deps.metrics.applySeconds.startTimer();
@@ -64,16 +78,9 @@ export function handleEnrichedBatch(deps: {
         }
         stop();
         deps.metrics.tenantApplies.inc({ outcome: result.outcome });
-        if (result.outcome === 'applied') appliedAfter.set(delta.tenant, after);
+        if (result.outcome === 'applied') observeVisible(delta.tenant, after);
       }),
     );
-    const appliedAt = now();
-    // Freshness of what became visible: not of events read again (a redelivery, a retried batch), left out (late) or skipped (re-sent copies).
-    for (const { offset, event } of kept) {
-      const after = appliedAfter.get(event.customerId);
-      if (after === undefined || offset <= after || isLate(minuteOf(event.timestamp), nowMs, deps.settings.windowMinutes)) continue;
-      deps.metrics.freshness.observe((appliedAt - event.receivedAt) / 1000);
-    }
     const marker = redisKeys.live.partitionMarker(topic, partition);
     const last = batch.messages[batch.messages.length - 1]!.offset;
     // Outside a rebuild the marker is only updated, never re-created: a marker lost mid-batch must stay lost.

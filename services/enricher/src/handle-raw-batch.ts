@@ -1,5 +1,4 @@
 import type { BatchHandler } from '@cdnlog/common';
-import { batchKeyOf } from './enrich/batch-key';
 import { decodeRawMessage } from './enrich/decode-raw-message';
 import { enrichEvent } from './enrich/enrich-event';
 import type { GeoIp } from './geo/geoip';
@@ -26,8 +25,7 @@ export function handleRawBatch(deps: { writer: BatchWriter; geo: GeoIp; userAgen
       const decoded = decodeRawMessage(message.value);
       let item: WriterItem;
       if (decoded.ok) {
-        const request = { ...decoded.request, batchKey: batchKeyOf(decoded.events) };
-        item = { kind: 'events', topic, partition, offset: message.offset, events: decoded.events.map((event) => enrichEvent(event, request, context)) };
+        item = { kind: 'events', topic, partition, offset: message.offset, events: decoded.events.map((event) => enrichEvent(event, decoded.request, context)) };
         deps.onItems?.(item.events.length, 0);
       } else {
         item = { kind: 'dead', topic, partition, offset: message.offset, message, reason: decoded.reason };

@@ -11,7 +11,7 @@ describe('published JSON Schema contracts', () => {
   it('the enriched contract lists every field as required', () => {
     const enriched = contractDocuments()['enriched-event.v1.schema.json'] as { required: string[] };
     expect(enriched.required).toEqual([
-      'v', 'eventId', 'customerId', 'timestamp', 'receivedAt', 'enrichedAt', 'batchId', 'batchKey', 'clientIp', 'country', 'city', 'region', 'method',
+      'v', 'eventId', 'customerId', 'timestamp', 'receivedAt', 'enrichedAt', 'batchId', 'clientIp', 'country', 'city', 'region', 'method',
       'url', 'path', 'route', 'status', 'statusClass', 'bytesSent', 'userAgent', 'uaFamily', 'deviceClass', 'isBot', 'host', 'referer',
       'cacheStatus', 'pop', 'responseTimeMs', 'requestId',
     ]);

@@ -57,6 +57,13 @@ export const rawBatchEventSchema = z.object(eventFields);
 export const rawBatchSchema = z.object({
   v: z.literal(RAW_BATCH_VERSION),
   ...requestFields,
+  /**
+   * Present when the request carried an idempotency key: the same for every copy
+   * of this message an edge re-sends with that key (a digest of tenant, key and
+   * the message's first position in the request), so the live window can count
+   * one copy. Added after v2 was first published; older messages lack it.
+   */
+  batchKey: z.string().min(1).max(64).optional(),
   events: z.array(rawBatchEventSchema).min(1).max(RAW_BATCH_MAX_EVENTS),
 });
 
@@ -67,4 +74,4 @@ export type RawBatch = z.infer<typeof rawBatchSchema>;
 /** One event of a v2 message. */
 export type RawBatchEvent = z.infer<typeof rawBatchEventSchema>;
 /** The request-level fields every event of a message shares. */
-export type RawRequestFields = Pick<RawBatch, 'customerId' | 'receivedAt' | 'batchId'>;
+export type RawRequestFields = Pick<RawBatch, 'customerId' | 'receivedAt' | 'batchId' | 'batchKey'>;

@@ -4,9 +4,10 @@ import type { PositionedEvent } from '../aggregate/pre-aggregate';
 /**
  * KEYS[i]: the claim of one batchKey; ARGV[1]: TTL in seconds; ARGV[i + 1]: the
  * batchId that offers to be counted for KEYS[i]. Returns, per key, the batchId
- * that is counted: whichever claimed it first.
+ * that is counted: whichever claimed it first. The shebang makes Redis refuse
+ * the script under maxmemory before it runs, like the live script.
  */
-const CLAIM_SCRIPT = `
+const CLAIM_SCRIPT = `#!lua
 local owners = {}
 for i, key in ipairs(KEYS) do
   local owner = redis.call('GET', key)
@@ -35,9 +36,15 @@ export function withClaimScript<C extends RedisClient>(redis: C): C & ClaimClien
  * other copy are dropped here (ClickHouse collapses them by event id). A
  * redelivery of the counted copy has the same batchId and stays (the watermark
  * skips it later). One script call per tenant: its keys share the tenant's
- * Cluster slot. Claims live as long as the window: a copy arriving later only
- * holds events that are out of the window anyway.
+ * Cluster slot. Claims live as long as the window plus `CLAIM_MARGIN_SECONDS`:
+ * a copy arriving later only holds events that are out of the window by then
+ * (events may be timed up to the ingest API's future skew, 5 min by default,
+ * ahead of their arrival). Memory: one key of ~100–150 B per raw message sent
+ * with an idempotency key, for as long as that.
  */
+/** Beyond the window and grace: covers events timed up to 10 minutes in the future. */
+export const CLAIM_MARGIN_SECONDS = 600;
+
 export async function dropResentCopies(
   redis: ClaimClient,
   events: PositionedEvent[],

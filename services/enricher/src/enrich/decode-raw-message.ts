@@ -21,8 +21,8 @@ export function decodeRawMessage(value: Buffer | null): Decoded {
   if (version === RAW_BATCH_VERSION) {
     const result = rawBatchSchema.safeParse(json);
     if (!result.success) return { ok: false, reason: `not a raw batch v2: ${firstIssues(result.error)}` };
-    const { customerId, receivedAt, batchId, events } = result.data;
-    return { ok: true, request: { customerId, receivedAt, batchId }, events };
+    const { customerId, receivedAt, batchId, batchKey, events } = result.data;
+    return { ok: true, request: { customerId, receivedAt, batchId, batchKey }, events };
   }
   if (version === RAW_EVENT_VERSION) {
     const result = rawEventSchema.safeParse(json);

@@ -4,7 +4,7 @@ import type { UserAgents } from '../ua/user-agent';
 import { pathOnly, routeOf, statusClass } from './route';
 
 /** A raw event and its message's fields → EnrichedEvent: GeoIP, user agent, route and status class. Pure apart from the caches. */
-export function enrichEvent(raw: RawBatchEvent, request: RawRequestFields & { batchKey: string }, deps: { geo: GeoIp; userAgents: UserAgents; now: number }): EnrichedEvent {
+export function enrichEvent(raw: RawBatchEvent, request: RawRequestFields, deps: { geo: GeoIp; userAgents: UserAgents; now: number }): EnrichedEvent {
   const geo = deps.geo.lookup(raw.clientIp);
   const userAgent = raw.userAgent ?? '';
   const ua = deps.userAgents.parse(userAgent);
@@ -16,7 +16,7 @@ export function enrichEvent(raw: RawBatchEvent, request: RawRequestFields & { ba
     receivedAt: request.receivedAt,
     enrichedAt: deps.now,
     batchId: request.batchId,
-    batchKey: request.batchKey,
+    batchKey: request.batchKey ?? '',
     clientIp: raw.clientIp,
     country: geo.country,
     city: geo.city,

@@ -1,13 +1,14 @@
 import { RAW_BATCH_MAX_EVENTS, RAW_BATCH_VERSION, type OutgoingMessage, type RawBatch, type RawBatchEvent } from '@cdnlog/common';
 import type { ValidEntry } from '../validation/validate-batch';
-import { eventIdFor } from './event-id';
+import { batchKeyFor, eventIdFor } from './event-id';
 
 /**
  * Validated entries → messages for the raw topic in the v2 layout
  * (libs/common/src/schemas/raw-event.ts): one message per request, split into
  * chunks of at most `maxEventsPerMessage` events; key = tenant id, so a
  * tenant's messages stay on one partition, in order. Event ids follow the
- * position in the whole request, whatever the chunking.
+ * position in the whole request, whatever the chunking; with an idempotency
+ * key, each message also gets a `batchKey` from its first position.
  */
 export function toRawMessages(
   entries: ValidEntry[],
@@ -20,6 +21,7 @@ export function toRawMessages(
     const events: RawBatchEvent[] = new Array(end - start);
     for (let i = start; i < end; i++) events[i - start] = toRawEvent(entries[i]!, eventIdFor(ctx.tenant, i, entries[i]!.requestId, ctx.idempotencyKey));
     const batch: RawBatch = { v: RAW_BATCH_VERSION, customerId: ctx.tenant, batchId: ctx.batchId, receivedAt: ctx.receivedAt, events };
+    if (ctx.idempotencyKey !== undefined) batch.batchKey = batchKeyFor(ctx.tenant, ctx.idempotencyKey, start);
     messages.push({ key: ctx.tenant, value: JSON.stringify(batch) });
   }
   return messages;
