@@ -68,8 +68,10 @@ export function handleEnrichedBatch(deps: {
         const stop = deps.metrics.applySeconds.startTimer();
         let result = await applyTenantDelta(redis, delta, topic, partition, deps.settings);
         let after = -1;
-        if (result.outcome === 'overlap') {
-          // Part of this range was applied already (a redelivery that does not align with the first delivery).
+        while (result.outcome === 'overlap') {
+          // Part of this range was applied already (a redelivery that does not align with the first delivery,
+          // or another member during a rebalance, which may move the watermark again meanwhile: the watermark
+          // only grows, so this ends).
           const wm = result.watermark;
           after = wm;
           const rest = preAggregate(kept, { nowMs, windowMinutes: deps.settings.windowMinutes, appliedUpTo: (t) => (t === delta.tenant ? wm : Infinity) });
