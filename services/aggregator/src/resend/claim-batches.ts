@@ -28,6 +28,9 @@ export function withClaimScript<C extends RedisClient>(redis: C): C & ClaimClien
   return redis as C & ClaimClient;
 }
 
+/** Beyond the window and grace: covers events timed up to 10 minutes in the future. */
+export const CLAIM_MARGIN_SECONDS = 600;
+
 /**
  * Keep one copy of each re-sent batch. An edge that got a 503 re-sends its batch
  * with the same idempotency key, and the first attempt may have been written
@@ -42,9 +45,6 @@ export function withClaimScript<C extends RedisClient>(redis: C): C & ClaimClien
  * ahead of their arrival). Memory: one key of ~100–150 B per raw message sent
  * with an idempotency key, for as long as that.
  */
-/** Beyond the window and grace: covers events timed up to 10 minutes in the future. */
-export const CLAIM_MARGIN_SECONDS = 600;
-
 export async function dropResentCopies(
   redis: ClaimClient,
   events: PositionedEvent[],
