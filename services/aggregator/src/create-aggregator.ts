@@ -4,6 +4,16 @@ import { handleEnrichedBatch } from './handle-enriched-batch';
 import { aggregatorMetrics } from './metrics';
 import { LiveRebuild } from './rebuild/live-rebuild';
 
+/**
+ * Enriched-topic bytes fetched at once, per partition and in all (kafkajs' defaults: 1 MB and 10 MB).
+ * A rebuild after Redis lost the window replays it as fast as it can read: with the defaults the
+ * aggregator peaked at 314 MB RSS replaying 2.4 M events (above a 256 MiB container limit); with these
+ * bounds at 164 MB, for a rebuild 23 % slower (`npm run bench:rebuild`, docs/benchmarks.md). The total
+ * bound keeps the peak independent of how many partitions one instance owns.
+ */
+const ENRICHED_FETCH_BYTES_PER_PARTITION = 256 * 1024;
+const ENRICHED_FETCH_MAX_BYTES = 2 * 1024 * 1024;
+
 /** Wire the aggregator from its config (used by main.ts and the tests). */
 export function createAggregator(config: AggregatorConfig, logger: Logger) {
   const metrics = createMetrics('aggregator');
@@ -25,7 +35,8 @@ export function createAggregator(config: AggregatorConfig, logger: Logger) {
   });
   let idleCheck: NodeJS.Timeout | undefined;
   const consumer: BatchConsumer = new BatchConsumer({
-    kafka, logger, metrics, groupId: config.AGGREGATOR_GROUP_ID, topics: [topics.enriched], sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    kafka, logger, metrics, groupId: config.AGGREGATOR_GROUP_ID, topics: [topics.enriched],
+    maxBytesPerPartition: ENRICHED_FETCH_BYTES_PER_PARTITION, maxBytes: ENRICHED_FETCH_MAX_BYTES, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     handler: handleEnrichedBatch({
       redis, rebuild, logger, metrics: m,
       settings: { windowMinutes: config.LIVE_WINDOW_MINUTES, graceSeconds: config.LIVE_KEY_GRACE_SECONDS, topN: config.LIVE_TOP_N },

@@ -56,6 +56,8 @@ export interface BatchConsumerOptions {
   commitMode?: 'after-batch' | 'manual';
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
+  /** Bytes one fetch may return over all partitions (kafkajs' default is 10 MB). */
+  maxBytes?: number;
   sessionTimeoutMs?: number;
   /** Backoff for a failing handler: it is retried, never skipped. */
   retryInitialMs?: number;
@@ -105,6 +107,7 @@ export class BatchConsumer {
       sessionTimeout,
       heartbeatInterval: this.heartbeatIntervalMs,
       maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+      maxBytes: opts.maxBytes ?? 10_485_760,
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });

@@ -1,0 +1,146 @@
+/**
+ * npm run bench:rebuild [--label TEXT] [--metrics URL] [--out DIR] [--timeout-s 600]
+ *
+ * What happens when Redis loses the live window: against a running pipeline
+ * (npm run up) whose window holds events (run `npm run bench -- --profile a`
+ * first), it snapshots the bench tenants' live minutes, stops the aggregator,
+ * deletes every `live:*` key, starts the aggregator again (scripts/pipeline up)
+ * and waits until the rebuilt minutes equal the snapshot (exit 1 if they never
+ * do: a rebuild must count every event once). Reports the rebuild time and
+ * rate, and the aggregator's peak RSS (VmHWM) and CPU seconds.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { createRedis, parseEnv, redisEnv } from '@cdnlog/common';
+import { arg } from './cli-args';
+import { BENCH_TENANTS } from './generate/entries';
+import { writeRebuildReport } from './report/write-rebuild-report';
+
+type Minutes = Map<string, number>;
+
+async function main(): Promise<void> {
+  const metricsUrl = arg('metrics', 'http://127.0.0.1:8081');
+  const out = arg('out', join(__dirname, '..', 'results'));
+  const timeoutMs = Number(arg('timeout-s', '600')) * 1000;
+  const root = join(__dirname, '..', '..');
+  const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
+  const config = parseEnv(z.object({ ...redisEnv, LIVE_WINDOW_MINUTES: z.coerce.number().int().positive().default(15) }));
+  const log = (line: string) => process.stdout.write(`bench:rebuild: ${line}\n`);
+  const pidFile = join(stackDir, 'run', 'aggregator.pid');
+
+  const before = await liveMinutes(metricsUrl);
+  const events = sum(before);
+  if (events === 0) throw new Error('the live window holds no bench events: run `npm run bench -- --profile a` first');
+  log(`${events} bench events in ${before.size} tenant-minutes of the live window`);
+
+  const oldPid = readPid(pidFile);
+  if (oldPid === undefined) throw new Error(`no aggregator running (${pidFile}): start the pipeline with npm run up`);
+  process.kill(oldPid, 'SIGTERM');
+  while (alive(oldPid)) await sleep(100);
+  const redis = createRedis(config);
+  let deleted = 0;
+  for (const node of 'nodes' in redis ? redis.nodes('master') : [redis]) {
+    for await (const keys of node.scanStream({ match: 'live:*', count: 1000 }) as AsyncIterable<string[]>) {
+      for (const key of keys) deleted += await node.unlink(key);
+    }
+  }
+  await redis.quit();
+  log(`aggregator stopped, ${deleted} live keys deleted; starting it again`);
+
+  const up = spawn('bash', [join(root, 'scripts', 'pipeline'), 'up'], { stdio: 'ignore' });
+  const upDone = new Promise((r) => up.once('exit', r).once('error', r));
+  let pid: number | undefined;
+  while ((pid = readPid(pidFile)) === undefined || pid === oldPid) await sleep(20);
+  const startedAt = Date.now();
+  let peakRssMb = 0;
+  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, proc(pid!)?.hwmMb ?? 0)), 250);
+
+  // Minutes that leave the window meanwhile are not compared.
+  let mismatched = before.size;
+  let compared = 0;
+  while (Date.now() - startedAt < timeoutMs) {
+    await sleep(500);
+    const now = await liveMinutes(metricsUrl).catch(() => undefined);
+    if (!now) continue;
+    const windowStart = Math.floor(Date.now() / 60_000) * 60_000 - (config.LIVE_WINDOW_MINUTES - 1) * 60_000;
+    const kept = [...before].filter(([key]) => Number(key.split('|')[1]) >= windowStart);
+    mismatched = kept.filter(([key, n]) => now.get(key) !== n).length;
+    compared = kept.reduce((a, [, n]) => a + n, 0);
+    if (mismatched === 0) break;
+  }
+  const seconds = (Date.now() - startedAt) / 1000;
+  clearInterval(sampler);
+  await upDone;
+  const after = proc(pid);
+  peakRssMb = Math.max(peakRssMb, after?.hwmMb ?? 0);
+
+  const report = {
+    label: arg('label', ''), startedAt: new Date(startedAt).toISOString(), events, comparedEvents: compared, exact: mismatched === 0, seconds,
+    eventsPerSecond: Math.round(compared / seconds), peakRssMb, rssAfterMb: after?.rssMb ?? 0, cpuSeconds: after?.cpuSeconds ?? 0, liveKeysDeleted: deleted,
+  };
+  const file = writeRebuildReport(out, report);
+  log(`report: ${file}`);
+  log(`rebuilt ${compared} events in ${seconds} s (${report.eventsPerSecond} ev/s), peak RSS ${peakRssMb} MB, exact ${report.exact}`);
+  if (!report.exact) {
+    log(`LOST OR DOUBLE-COUNTED: ${mismatched} tenant-minutes differ from before the rebuild`);
+    process.exit(1);
+  }
+}
+
+/** `tenant|minute-ms` → live requests, for every bench tenant. */
+async function liveMinutes(metricsUrl: string): Promise<Minutes> {
+  const minutes: Minutes = new Map();
+  for (const tenant of BENCH_TENANTS) {
+    const res = await fetch(`${metricsUrl}/api/v1/metrics/${tenant}`, { headers: { authorization: 'Bearer bench-read-key' } });
+    if (res.status !== 200) throw new Error(`metrics API answered ${res.status} for ${tenant}`);
+    const view = (await res.json()) as { minutes: Array<{ minute: string; requests: number }> };
+    for (const m of view.minutes) if (m.requests > 0) minutes.set(`${tenant}|${Date.parse(m.minute)}`, m.requests);
+  }
+  return minutes;
+}
+
+function sum(minutes: Minutes): number {
+  let total = 0;
+  for (const n of minutes.values()) total += n;
+  return total;
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return pid > 0 && alive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Peak and current RSS (MB) and CPU seconds of a process, from /proc. */
+function proc(pid: number): { hwmMb: number; rssMb: number; cpuSeconds: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { hwmMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+main().catch((err) => {
+  process.stderr.write(`bench:rebuild failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
