@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields, kafkaEnv, loggingEnv, redisEnv } from '@cdnlog/common';
+import { fields, kafkaEnv, loggingEnv, redisEnv, REQUEST_TIMEOUT_MS } from '@cdnlog/common';
 
 /** Every environment variable the ingest API reads (documented in its README). */
 export const configSchema = z.object({
@@ -23,6 +23,8 @@ export const configSchema = z.object({
   PUBLISH_MAX_BATCH_EVENTS: fields.positiveInt(5000),
   /** Bound of events accepted for publishing but not yet acknowledged; 429 above 90 %. */
   PUBLISH_BUFFER_EVENTS: fields.positiveInt(100_000),
+  /** A request whose headers and body have not all arrived within this time gets 408 `request_timeout` (slow clients hold no slot longer). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(REQUEST_TIMEOUT_MS),
   /** Concurrent POST /v1/logs requests per instance; beyond it requests get 429 at once (load shedding in a spike). */
   MAX_INFLIGHT_REQUESTS: fields.positiveInt(256),
   /** 429 while the oldest request waiting for a produce call has waited longer than this. */

@@ -51,6 +51,7 @@ export function openApiDocument(limits: { maxBodyBytes: number; maxEntries: numb
             '400': errorResponse('Bad input; nothing was published', ['invalid_customer_id', 'invalid_idempotency_key', 'invalid_gzip', 'invalid_json', 'invalid_body', 'empty_batch', 'invalid_entries', 'malformed_request']),
             '401': errorResponse('Missing credentials', ['missing_customer_id', 'missing_api_key']),
             '403': errorResponse('Unknown tenant or wrong key', ['unknown_tenant', 'invalid_api_key']),
+            '408': errorResponse('The request (headers and body) did not arrive completely within REQUEST_TIMEOUT_MS; nothing was published', ['request_timeout']),
             '409': errorResponse('Idempotency key already used or in use', ['duplicate_idempotency_key', 'idempotency_key_in_progress']),
             '413': errorResponse('Too large', ['payload_too_large', 'too_many_entries']),
             '415': errorResponse('Unsupported body', ['unsupported_media_type', 'unsupported_content_encoding']),

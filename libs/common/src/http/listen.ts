@@ -11,22 +11,44 @@ import { createServer, type Server } from 'node:http';
  */
 export const LISTEN_BACKLOG = 4096;
 
+/**
+ * How long a client may take to send a whole request (headers and body).
+ * Node's default is 5 minutes: a client trickling its body (slowloris) held
+ * one of the ingest API's in-flight slots that long, and a few hundred such
+ * connections turned every other client away with 429. A 2 MB body (the
+ * ingest cap) takes 16 s at 1 Mbit/s.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 const MALFORMED =
   'HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n' +
   JSON.stringify({ error: 'malformed_request', message: 'The HTTP request could not be parsed (bad header, line or framing).' });
+
+/** The JSON 408 for a request not received completely in time. */
+function timedOut(requestTimeoutMs: number): string {
+  const message = `The request was not received completely within ${requestTimeoutMs / 1000} s.`;
+  return `HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: 'request_timeout', message })}`;
+}
 
 /**
  * Start an express app and resolve once it is listening (rejects on EADDRINUSE
  * etc.), with a pending-connection queue of LISTEN_BACKLOG. Requests Node's
  * HTTP parser rejects (CR/LF in a header value, bad framing) get a JSON 400
- * instead of a bare socket close.
+ * instead of a bare socket close; a request whose headers and body have not
+ * all arrived within `requestTimeoutMs` gets a JSON 408 and its connection is
+ * closed (the time a handler then takes to answer is not limited by this).
  */
-export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<Server> {
+export function listen(app: Express, port: number, host = '0.0.0.0', requestTimeoutMs = REQUEST_TIMEOUT_MS): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(app);
+    const server = createServer({
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      // How often Node looks for expired requests (its default, 30 s, would stretch a short timeout).
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeoutMs / 4)),
+    }, app);
     server.listen({ port, host, backlog: LISTEN_BACKLOG });
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end(MALFORMED);
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (socket.writable) socket.end(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timedOut(requestTimeoutMs) : MALFORMED);
       else socket.destroy();
     });
     server.once('listening', () => resolve(server));

@@ -1,0 +1,75 @@
+/**
+ * Clients that send their request too slowly (slowloris): each gets a JSON 408
+ * once REQUEST_TIMEOUT_MS passed without the whole request, and its in-flight
+ * slot is free again, so a handful of trickling connections cannot turn every
+ * other client away with 429. Nothing of theirs is published.
+ */
+import { connect, type Socket } from 'node:net';
+import { waitFor } from '@cdnlog/common/testing';
+import { entry, startIngest } from './harness';
+
+let ingest: Awaited<ReturnType<typeof startIngest>>;
+beforeAll(async () => {
+  ingest = await startIngest('slow-clients', { env: { REQUEST_TIMEOUT_MS: '2000', MAX_INFLIGHT_REQUESTS: '2' } });
+});
+afterAll(() => ingest.stop());
+
+const TIMED_OUT_BODY = { error: 'request_timeout', message: 'The request was not received completely within 2 s.' };
+
+/** Opens a connection, writes `head` and leaves it there; `answer` resolves with everything the server sent once it closed. */
+function trickle(head: string): { socket: Socket; answer: Promise<string> } {
+  const port = Number(new URL(ingest.url).port);
+  const socket = connect(port, '127.0.0.1', () => socket.write(head));
+  const answer = new Promise<string>((resolve, reject) => {
+    let out = '';
+    socket.on('data', (d) => (out += d.toString()));
+    socket.on('close', () => resolve(out));
+    socket.on('error', reject);
+  });
+  return { socket, answer };
+}
+
+const statusLine = (reply: string) => reply.split('\r\n')[0];
+const bodyOf = (reply: string) => JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as unknown;
+
+describe('slow clients', () => {
+  it('a body that stops arriving → 408 request_timeout; while such requests hold every slot others get 429, afterwards 202', async () => {
+    const before = await ingest.messageCount();
+    const body = JSON.stringify([entry()]);
+    const head = `POST /v1/logs HTTP/1.1\r\nhost: x\r\nx-customer-id: ${ingest.tenants.open}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
+    const slow = [trickle(head + body.slice(0, 10)), trickle(head + body.slice(0, 10))];
+    await new Promise((r) => setTimeout(r, 300));
+
+    const turnedAway = await ingest.post([entry()], { 'x-customer-id': ingest.tenants.open });
+    expect(turnedAway.status).toBe(429);
+    expect(turnedAway.body.error).toBe('overloaded');
+
+    for (const { answer } of slow) {
+      const reply = await answer;
+      expect(statusLine(reply)).toBe('HTTP/1.1 408 Request Timeout');
+      expect(bodyOf(reply)).toEqual(TIMED_OUT_BODY);
+    }
+    // The server closes the connection right after the 408; the slot is free once that close is processed.
+    const ok = await waitFor(() => ingest.post([entry()], { 'x-customer-id': ingest.tenants.open }), (r) => r.status !== 429, { timeoutMs: 5000, intervalMs: 50, what: 'a slot' });
+    expect(ok.status).toBe(202);
+    expect(await ingest.messageCount()).toBe(before + 1);
+  });
+
+  it('headers that never end → the same 408', async () => {
+    const { answer } = trickle(`POST /v1/logs HTTP/1.1\r\nhost: x\r\nx-customer-id: ${ingest.tenants.open}\r\n`);
+    const reply = await answer;
+    expect(statusLine(reply)).toBe('HTTP/1.1 408 Request Timeout');
+    expect(bodyOf(reply)).toEqual(TIMED_OUT_BODY);
+  });
+
+  it('a body sent slowly but completely within the timeout is accepted', async () => {
+    const body = JSON.stringify([entry()]);
+    const head = `POST /v1/logs HTTP/1.1\r\nhost: x\r\nx-customer-id: ${ingest.tenants.open}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n`;
+    const { socket, answer } = trickle(head + body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 1000));
+    socket.write(body.slice(10));
+    const reply = await answer;
+    expect(statusLine(reply)).toBe('HTTP/1.1 202 Accepted');
+    expect(bodyOf(reply)).toMatchObject({ accepted: 1 });
+  });
+});
