@@ -16,17 +16,21 @@ afterAll(() => ingest.stop());
 
 const TIMED_OUT_BODY = { error: 'request_timeout', message: 'The request was not received completely within 2 s.' };
 
-/** Opens a connection, writes `head` and leaves it there; `answer` resolves with everything the server sent once it closed. */
-function trickle(head: string): { socket: Socket; answer: Promise<string> } {
+/**
+ * Opens a connection, writes `head` and leaves it there; `answer` resolves with everything the
+ * server sent once the connection closed. `allowHalfOpen`: the client does not close its side when
+ * the server ends its own (as curl keeps uploading), and errors from writing later are ignored.
+ */
+function trickle(head: string, opts: { allowHalfOpen?: boolean } = {}): { socket: Socket; answer: Promise<string>; received: () => string } {
   const port = Number(new URL(ingest.url).port);
-  const socket = connect(port, '127.0.0.1', () => socket.write(head));
+  const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: opts.allowHalfOpen ?? false }, () => socket.write(head));
+  let out = '';
+  socket.on('data', (d) => (out += d.toString()));
   const answer = new Promise<string>((resolve, reject) => {
-    let out = '';
-    socket.on('data', (d) => (out += d.toString()));
     socket.on('close', () => resolve(out));
-    socket.on('error', reject);
+    socket.on('error', (err) => (opts.allowHalfOpen ? undefined : reject(err)));
   });
-  return { socket, answer };
+  return { socket, answer, received: () => out };
 }
 
 const statusLine = (reply: string) => reply.split('\r\n')[0];
@@ -50,6 +54,23 @@ describe('slow clients', () => {
       expect(bodyOf(reply)).toEqual(TIMED_OUT_BODY);
     }
     // The server closes the connection right after the 408; the slot is free once that close is processed.
+    const ok = await waitFor(() => ingest.post([entry()], { 'x-customer-id': ingest.tenants.open }), (r) => r.status !== 429, { timeoutMs: 5000, intervalMs: 50, what: 'a slot' });
+    expect(ok.status).toBe(202);
+    expect(await ingest.messageCount()).toBe(before + 1);
+  });
+
+  it('a client that keeps sending after its 408 is cut off: the late rest of its body is never handled, nothing published', async () => {
+    const before = await ingest.messageCount();
+    const body = JSON.stringify([entry()]);
+    const head = `POST /v1/logs HTTP/1.1\r\nhost: x\r\nx-customer-id: ${ingest.tenants.open}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
+    const { socket, answer, received } = trickle(head + body.slice(0, 10), { allowHalfOpen: true });
+    await waitFor(async () => received(), (out) => out.includes('\r\n\r\n{'), { timeoutMs: 10_000, intervalMs: 50, what: 'the 408' });
+    expect(statusLine(received())).toBe('HTTP/1.1 408 Request Timeout');
+    // The rest of the body, then the client's own end: a server that only half-closed would now read
+    // a complete request, handle it and publish it.
+    socket.end(body.slice(10));
+    await answer;
+
     const ok = await waitFor(() => ingest.post([entry()], { 'x-customer-id': ingest.tenants.open }), (r) => r.status !== 429, { timeoutMs: 5000, intervalMs: 50, what: 'a slot' });
     expect(ok.status).toBe(202);
     expect(await ingest.messageCount()).toBe(before + 1);

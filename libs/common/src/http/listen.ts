@@ -47,8 +47,11 @@ export function listen(app: Express, port: number, host = '0.0.0.0', requestTime
       connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeoutMs / 4)),
     }, app);
     server.listen({ port, host, backlog: LISTEN_BACKLOG });
+    // The answer ends the connection for good: Node's server sockets are half-open, so after a
+    // plain end() a client could go on sending and the request it was told had failed would
+    // still be handled (and published) while holding its slot.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      if (socket.writable) socket.end(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timedOut(requestTimeoutMs) : MALFORMED);
+      if (socket.writable) socket.end(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timedOut(requestTimeoutMs) : MALFORMED, () => socket.destroy());
       else socket.destroy();
     });
     server.once('listening', () => resolve(server));
