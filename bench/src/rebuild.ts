@@ -6,14 +6,14 @@
  * first), it snapshots the bench tenants' live minutes, stops the aggregator,
  * deletes every `live:*` key, starts the aggregator again (scripts/pipeline up)
  * and waits until the rebuilt minutes equal the snapshot (exit 1 if they never
- * do: a rebuild must count every event once). Reports the rebuild time and
+ * do, or stop being equal within 10 s: a rebuild must count every event once). Reports the rebuild time and
  * rate, and the aggregator's peak RSS (VmHWM) and CPU seconds.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createRedis, parseEnv, redisEnv } from '@cdnlog/common';
+import { createRedis, parseEnv, redisEnv, scanKeys } from '@cdnlog/common';
 import { arg } from './cli-args';
 import { BENCH_TENANTS } from './generate/entries';
 import { writeRebuildReport } from './report/write-rebuild-report';
@@ -37,30 +37,43 @@ async function main(): Promise<void> {
 
   const oldPid = readPid(pidFile);
   if (oldPid === undefined) throw new Error(`no aggregator running (${pidFile}): start the pipeline with npm run up`);
+  const deadline = Date.now() + timeoutMs;
   process.kill(oldPid, 'SIGTERM');
-  while (alive(oldPid)) await sleep(100);
+  await until(() => !alive(oldPid), deadline, 'the aggregator to stop');
   const redis = createRedis(config);
+  // A cluster client knows its nodes only once it is ready.
+  if (redis.status !== 'ready') await new Promise((resolve, reject) => redis.once('ready', resolve).once('error', reject));
   let deleted = 0;
-  for (const node of 'nodes' in redis ? redis.nodes('master') : [redis]) {
-    for await (const keys of node.scanStream({ match: 'live:*', count: 1000 }) as AsyncIterable<string[]>) {
-      for (const key of keys) deleted += await node.unlink(key);
-    }
-  }
+  for (const key of await scanKeys(redis, 'live:*')) deleted += await redis.unlink(key);
   await redis.quit();
+  if (deleted === 0) throw new Error('no live:* key found in Redis: nothing to rebuild (is REDIS_URL / REDIS_CLUSTER_NODES the pipeline\'s?)');
   log(`aggregator stopped, ${deleted} live keys deleted; starting it again`);
 
   const up = spawn('bash', [join(root, 'scripts', 'pipeline'), 'up'], { stdio: 'ignore' });
-  const upDone = new Promise((r) => up.once('exit', r).once('error', r));
+  let upFailed: string | undefined;
+  const upDone = new Promise<void>((resolve) => {
+    up.once('exit', (code) => {
+      if (code !== 0) upFailed = `scripts/pipeline up exited with ${code}`;
+      resolve();
+    });
+    up.once('error', (err) => {
+      upFailed = err.message;
+      resolve();
+    });
+  });
   let pid: number | undefined;
-  while ((pid = readPid(pidFile)) === undefined || pid === oldPid) await sleep(20);
+  await until(() => upFailed !== undefined || ((pid = readPid(pidFile)) !== undefined && pid !== oldPid), deadline, 'the aggregator to start');
+  if (upFailed !== undefined || pid === undefined) throw new Error(upFailed ?? 'the aggregator did not start');
   const startedAt = Date.now();
   let peakRssMb = 0;
   const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, proc(pid!)?.hwmMb ?? 0)), 250);
 
-  // Minutes that leave the window meanwhile are not compared.
+  // Minutes that leave the window meanwhile are not compared. Once every minute is equal, they must
+  // stay equal for SETTLE_MS (a second replay of some partition would count its events again).
   let mismatched = before.size;
   let compared = 0;
-  while (Date.now() - startedAt < timeoutMs) {
+  let equalAt: number | undefined;
+  while (Date.now() < deadline) {
     await sleep(500);
     const now = await liveMinutes(metricsUrl).catch(() => undefined);
     if (!now) continue;
@@ -68,23 +81,25 @@ async function main(): Promise<void> {
     const kept = [...before].filter(([key]) => Number(key.split('|')[1]) >= windowStart);
     mismatched = kept.filter(([key, n]) => now.get(key) !== n).length;
     compared = kept.reduce((a, [, n]) => a + n, 0);
-    if (mismatched === 0) break;
+    if (mismatched > 0 && equalAt !== undefined) break; // it moved past equality: counted twice
+    if (mismatched === 0) equalAt ??= Date.now();
+    if (equalAt !== undefined && Date.now() - equalAt >= SETTLE_MS) break;
   }
-  const seconds = (Date.now() - startedAt) / 1000;
+  const seconds = ((equalAt ?? Date.now()) - startedAt) / 1000;
   clearInterval(sampler);
   await upDone;
   const after = proc(pid);
   peakRssMb = Math.max(peakRssMb, after?.hwmMb ?? 0);
 
   const report = {
-    label: arg('label', ''), startedAt: new Date(startedAt).toISOString(), events, comparedEvents: compared, exact: mismatched === 0, seconds,
+    label: arg('label', ''), startedAt: new Date(startedAt).toISOString(), events, comparedEvents: compared, exact: mismatched === 0 && compared > 0, seconds,
     eventsPerSecond: Math.round(compared / seconds), peakRssMb, rssAfterMb: after?.rssMb ?? 0, cpuSeconds: after?.cpuSeconds ?? 0, liveKeysDeleted: deleted,
   };
   const file = writeRebuildReport(out, report);
   log(`report: ${file}`);
   log(`rebuilt ${compared} events in ${seconds} s (${report.eventsPerSecond} ev/s), peak RSS ${peakRssMb} MB, exact ${report.exact}`);
   if (!report.exact) {
-    log(`LOST OR DOUBLE-COUNTED: ${mismatched} tenant-minutes differ from before the rebuild`);
+    log(`LOST OR DOUBLE-COUNTED: ${mismatched} tenant-minutes differ from before the rebuild (${compared} events compared)`);
     process.exit(1);
   }
 }
@@ -139,6 +154,16 @@ function proc(pid: number): { hwmMb: number; rssMb: number; cpuSeconds: number }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How long the rebuilt minutes must stay equal to the snapshot. */
+const SETTLE_MS = 10_000;
+
+async function until(done: () => boolean, deadline: number, what: string): Promise<void> {
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
 
 main().catch((err) => {
   process.stderr.write(`bench:rebuild failed: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -9,7 +9,7 @@ import { LiveRebuild } from './rebuild/live-rebuild';
  * A rebuild after Redis lost the window replays it as fast as it can read: with the defaults the
  * aggregator peaked at 314 MB RSS replaying 2.4 M events (above a 256 MiB container limit); with these
  * bounds at 164 MB, for a rebuild 23 % slower (`npm run bench:rebuild`, docs/benchmarks.md). The total
- * bound keeps the peak independent of how many partitions one instance owns.
+ * bound holds per broker (kafkajs fetches from each broker separately), whatever the partition count.
  */
 const ENRICHED_FETCH_BYTES_PER_PARTITION = 256 * 1024;
 const ENRICHED_FETCH_MAX_BYTES = 2 * 1024 * 1024;
