@@ -10,12 +10,12 @@
  * rate, and the aggregator's peak RSS (VmHWM) and CPU seconds.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { createRedis, parseEnv, redisEnv, scanKeys } from '@cdnlog/common';
 import { arg } from './cli-args';
 import { BENCH_TENANTS } from './generate/entries';
+import { pidOf, sampleProcess } from './measure/proc-stats';
 import { writeRebuildReport } from './report/write-rebuild-report';
 
 type Minutes = Map<string, number>;
@@ -28,15 +28,14 @@ async function main(): Promise<void> {
   const stackDir = process.env.STACK_DIR ?? join(root, '.stack');
   const config = parseEnv(z.object({ ...redisEnv, LIVE_WINDOW_MINUTES: z.coerce.number().int().positive().default(15) }));
   const log = (line: string) => process.stdout.write(`bench:rebuild: ${line}\n`);
-  const pidFile = join(stackDir, 'run', 'aggregator.pid');
 
   const before = await liveMinutes(metricsUrl);
   const events = sum(before);
   if (events === 0) throw new Error('the live window holds no bench events: run `npm run bench -- --profile a` first');
   log(`${events} bench events in ${before.size} tenant-minutes of the live window`);
 
-  const oldPid = readPid(pidFile);
-  if (oldPid === undefined) throw new Error(`no aggregator running (${pidFile}): start the pipeline with npm run up`);
+  const oldPid = runningAggregator(stackDir);
+  if (oldPid === undefined) throw new Error(`no aggregator running (${join(stackDir, 'run', 'aggregator.pid')}): start the pipeline with npm run up`);
   const deadline = Date.now() + timeoutMs;
   process.kill(oldPid, 'SIGTERM');
   await until(() => !alive(oldPid), deadline, 'the aggregator to stop');
@@ -62,11 +61,11 @@ async function main(): Promise<void> {
     });
   });
   let pid: number | undefined;
-  await until(() => upFailed !== undefined || ((pid = readPid(pidFile)) !== undefined && pid !== oldPid), deadline, 'the aggregator to start');
+  await until(() => upFailed !== undefined || ((pid = runningAggregator(stackDir)) !== undefined && pid !== oldPid), deadline, 'the aggregator to start');
   if (upFailed !== undefined || pid === undefined) throw new Error(upFailed ?? 'the aggregator did not start');
   const startedAt = Date.now();
   let peakRssMb = 0;
-  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, proc(pid!)?.hwmMb ?? 0)), 250);
+  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, sampleProcess(pid!)?.hwmMb ?? 0)), 250);
 
   // Minutes that leave the window meanwhile are not compared. Once every minute is equal, they must
   // stay equal for SETTLE_MS (a second replay of some partition would count its events again).
@@ -88,7 +87,7 @@ async function main(): Promise<void> {
   const seconds = ((equalAt ?? Date.now()) - startedAt) / 1000;
   clearInterval(sampler);
   await upDone;
-  const after = proc(pid);
+  const after = sampleProcess(pid);
   peakRssMb = Math.max(peakRssMb, after?.hwmMb ?? 0);
 
   const report = {
@@ -122,13 +121,10 @@ function sum(minutes: Minutes): number {
   return total;
 }
 
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    return pid > 0 && alive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+/** The aggregator's pid, if it runs. */
+function runningAggregator(stackDir: string): number | undefined {
+  const pid = pidOf(stackDir, 'aggregator');
+  return pid !== undefined && pid > 0 && alive(pid) ? pid : undefined;
 }
 
 function alive(pid: number): boolean {
@@ -137,19 +133,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Peak and current RSS (MB) and CPU seconds of a process, from /proc. */
-function proc(pid: number): { hwmMb: number; rssMb: number; cpuSeconds: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { hwmMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 };
-  } catch {
-    return undefined;
   }
 }
 

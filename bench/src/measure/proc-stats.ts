@@ -4,7 +4,8 @@ import { join } from 'node:path';
 /** Peak RSS (MB, sampled) and CPU seconds of the pipeline's processes, from /proc. */
 export const COMPONENTS = ['ingest-api', 'enricher', 'aggregator', 'metrics-api', 'kafka', 'clickhouse', 'redis'] as const;
 
-function pidOf(stackDir: string, component: string): number | undefined {
+/** The pid `scripts/pipeline` or `scripts/stack` recorded for a component. */
+export function pidOf(stackDir: string, component: string): number | undefined {
   try {
     return Number(readFileSync(join(stackDir, 'run', `${component}.pid`), 'utf8').trim());
   } catch {
@@ -12,14 +13,15 @@ function pidOf(stackDir: string, component: string): number | undefined {
   }
 }
 
-function sample(pid: number): { rssMb: number; cpuSeconds: number } | undefined {
+/** Current and peak (VmHWM) RSS in MB and CPU seconds of a process, from /proc; undefined once it is gone. */
+export function sampleProcess(pid: number): { rssMb: number; hwmMb: number; cpuSeconds: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-    return { rssMb: Math.round(rssKb / 1024), cpuSeconds: ticks / 100 };
+    return { rssMb: Math.round(kb('VmRSS') / 1024), hwmMb: Math.round(kb('VmHWM') / 1024), cpuSeconds: ticks / 100 };
   } catch {
     return undefined;
   }
@@ -31,11 +33,11 @@ export interface ProcReport {
 
 export function startProcSampler(stackDir: string) {
   const pids = Object.fromEntries(COMPONENTS.map((c) => [c, pidOf(stackDir, c)]));
-  const start = Object.fromEntries(COMPONENTS.map((c) => [c, pids[c] ? sample(pids[c]!) : undefined]));
+  const start = Object.fromEntries(COMPONENTS.map((c) => [c, pids[c] ? sampleProcess(pids[c]!) : undefined]));
   const peak: Record<string, number> = {};
   const tick = () => {
     for (const c of COMPONENTS) {
-      const s = pids[c] ? sample(pids[c]!) : undefined;
+      const s = pids[c] ? sampleProcess(pids[c]!) : undefined;
       if (s) peak[c] = Math.max(peak[c] ?? 0, s.rssMb);
     }
   };
@@ -47,7 +49,7 @@ export function startProcSampler(stackDir: string) {
       tick();
       const out: ProcReport = {};
       for (const c of COMPONENTS) {
-        const end = pids[c] ? sample(pids[c]!) : undefined;
+        const end = pids[c] ? sampleProcess(pids[c]!) : undefined;
         const begin = start[c];
         out[c] = end && begin ? { peakRssMb: peak[c] ?? end.rssMb, cpuSeconds: Math.round((end.cpuSeconds - begin.cpuSeconds) * 10) / 10 } : null;
       }
