@@ -1,5 +1,5 @@
 import {
-  brokerReachable, createKafka, createMetrics, createProducer, createRedis, type Logger, type TenantRegistry, topicsFromConfig,
+  brokerReachable, createKafka, createMetrics, createProducer, createRedis, type HttpRejection, type Logger, type TenantRegistry, topicsFromConfig,
 } from '@cdnlog/common';
 import { createApp } from './app';
 import type { IngestConfig } from './config';
@@ -65,6 +65,8 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
 
   return {
     app, kafka, producer, publisher, shedder, redis, topic, metrics,
+    /** For `listen`: requests the HTTP layer answered itself (400 malformed_request, 408 request_timeout) count like the others. */
+    countRejected: (r: HttpRejection) => m.requests.inc({ status: String(r.status), code: r.code }),
     /** Connect to Kafka; a broker that is down at start is retried by the first publishes (the API answers 503 meanwhile). */
     async connect() {
       await producer.connect().catch((err: Error) => logger.warn('kafka not reachable at start; publishes will retry', { error: err.message }));

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const ingest = createIngest(config, { logger, registry, isShuttingDown: lifecycle.isShuttingDown });
   await ingest.connect();
   reloadRegistryOnSignal({ registry, path: config.TENANT_REGISTRY_PATH, logger, metrics: ingest.metrics });
-  const server = await listen(ingest.app, config.PORT, '0.0.0.0', config.REQUEST_TIMEOUT_MS);
+  const server = await listen(ingest.app, config.PORT, { requestTimeoutMs: config.REQUEST_TIMEOUT_MS, onRejected: ingest.countRejected });
   logger.info('ingest-api started', { port: config.PORT, tenants: registry.size, topic: ingest.topic });
 }
 

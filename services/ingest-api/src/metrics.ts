@@ -3,7 +3,7 @@ import { LATENCY_BUCKETS, type Metrics } from '@cdnlog/common';
 /** The ingest API's own Prometheus metrics (plus the process defaults). */
 export function ingestMetrics(metrics: Metrics) {
   return {
-    requests: metrics.counter('ingest_requests_total', 'POST /v1/logs requests by HTTP status and error code', ['status', 'code']),
+    requests: metrics.counter('ingest_requests_total', 'POST /v1/logs requests by HTTP status and error code (and any request the HTTP layer answered 400 malformed_request or 408 request_timeout)', ['status', 'code']),
     eventsAccepted: metrics.counter('ingest_events_accepted_total', 'Events acknowledged by Kafka and answered with 202'),
     requestSeconds: metrics.histogram('ingest_request_duration_seconds', 'POST /v1/logs latency', LATENCY_BUCKETS),
     publishSeconds: metrics.histogram('ingest_publish_duration_seconds', 'Produce-call latency (acks=all)', LATENCY_BUCKETS, ['outcome']),

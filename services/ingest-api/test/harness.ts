@@ -45,7 +45,7 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
   const { kafka, publisher, redis } = ingest;
   await ensureTopics(kafka, [topic], 3, 1);
   await ingest.connect();
-  const server = await listen(ingest.app, 0, '127.0.0.1', config.REQUEST_TIMEOUT_MS);
+  const server = await listen(ingest.app, 0, { host: '127.0.0.1', requestTimeoutMs: config.REQUEST_TIMEOUT_MS, onRejected: ingest.countRejected });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   /** Messages ever written to the test topic (sum of partition high watermarks); one per accepted request of up to 500 events. */

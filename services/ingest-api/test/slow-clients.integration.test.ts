@@ -34,11 +34,19 @@ function trickle(head: string, opts: { allowHalfOpen?: boolean } = {}): { socket
 }
 
 const statusLine = (reply: string) => reply.split('\r\n')[0];
+
+/** `cdnlog_ingest_requests_total{status="408",code="request_timeout"}` of the instance. */
+async function timeoutsCounted(): Promise<number> {
+  const text = await (await fetch(`${ingest.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('cdnlog_ingest_requests_total{') && l.includes('status="408"') && l.includes('code="request_timeout"'));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
 const bodyOf = (reply: string) => JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as unknown;
 
 describe('slow clients', () => {
   it('a body that stops arriving → 408 request_timeout; while such requests hold every slot others get 429, afterwards 202', async () => {
     const before = await ingest.messageCount();
+    const countedBefore = await timeoutsCounted();
     const body = JSON.stringify([entry()]);
     const head = `POST /v1/logs HTTP/1.1\r\nhost: x\r\nx-customer-id: ${ingest.tenants.open}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
     const slow = [trickle(head + body.slice(0, 10)), trickle(head + body.slice(0, 10))];
@@ -53,6 +61,7 @@ describe('slow clients', () => {
       expect(statusLine(reply)).toBe('HTTP/1.1 408 Request Timeout');
       expect(bodyOf(reply)).toEqual(TIMED_OUT_BODY);
     }
+    expect(await timeoutsCounted()).toBe(countedBefore + 2);
     // The server closes the connection right after the 408; the slot is free once that close is processed.
     const ok = await waitFor(() => ingest.post([entry()], { 'x-customer-id': ingest.tenants.open }), (r) => r.status !== 429, { timeoutMs: 5000, intervalMs: 50, what: 'a slot' });
     expect(ok.status).toBe(202);

@@ -18,7 +18,7 @@ let url: string;
 beforeAll(async () => {
   const config = parseEnv(configSchema, { ...process.env, CLICKHOUSE_DATABASE: `t_${prefix}`, HISTORY_CACHE_TTL_MS: '0', LIVE_TOP_N: '2' });
   api = await createMetricsApi(config, { logger: testLogger('metrics-api'), registry, isShuttingDown: () => false });
-  server = await listen(api.app, 0, '127.0.0.1');
+  server = await listen(api.app, 0, { host: '127.0.0.1' });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { closeServer, listen, LISTEN_BACKLOG } from './listen';
 
 describe('listen', () => {
   it('listens with a pending-connection queue of LISTEN_BACKLOG (capped by net.core.somaxconn), not Node’s 511', async () => {
-    const server = await listen(express(), 0, '127.0.0.1');
+    const server = await listen(express(), 0, { host: '127.0.0.1' });
     try {
       const { port } = server.address() as AddressInfo;
       // For a listening socket, ss reports the backlog in the Send-Q column.

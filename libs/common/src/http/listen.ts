@@ -30,6 +30,21 @@ function timedOut(requestTimeoutMs: number): string {
   return `HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: 'request_timeout', message })}`;
 }
 
+/** A request answered by the HTTP layer itself, before any route saw it. */
+export interface HttpRejection {
+  status: 400 | 408;
+  code: 'malformed_request' | 'request_timeout';
+}
+
+export interface ListenOptions {
+  /** Default 0.0.0.0. */
+  host?: string;
+  /** Default REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+  /** Told of every request the HTTP layer answered itself (e.g. to count it in a metric). */
+  onRejected?: (rejection: HttpRejection) => void;
+}
+
 /**
  * Start an express app and resolve once it is listening (rejects on EADDRINUSE
  * etc.), with a pending-connection queue of LISTEN_BACKLOG. Requests Node's
@@ -38,7 +53,8 @@ function timedOut(requestTimeoutMs: number): string {
  * all arrived within `requestTimeoutMs` gets a JSON 408 and its connection is
  * closed (the time a handler then takes to answer is not limited by this).
  */
-export function listen(app: Express, port: number, host = '0.0.0.0', requestTimeoutMs = REQUEST_TIMEOUT_MS): Promise<Server> {
+export function listen(app: Express, port: number, opts: ListenOptions = {}): Promise<Server> {
+  const { host = '0.0.0.0', requestTimeoutMs = REQUEST_TIMEOUT_MS, onRejected } = opts;
   return new Promise((resolve, reject) => {
     const server = createServer({
       requestTimeout: requestTimeoutMs,
@@ -51,8 +67,10 @@ export function listen(app: Express, port: number, host = '0.0.0.0', requestTime
     // plain end() a client could go on sending and the request it was told had failed would
     // still be handled (and published) while holding its slot.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      if (socket.writable) socket.end(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timedOut(requestTimeoutMs) : MALFORMED, () => socket.destroy());
-      else socket.destroy();
+      if (!socket.writable) return socket.destroy();
+      const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      onRejected?.(timeout ? { status: 408, code: 'request_timeout' } : { status: 400, code: 'malformed_request' });
+      socket.end(timeout ? timedOut(requestTimeoutMs) : MALFORMED, () => socket.destroy());
     });
     server.once('listening', () => resolve(server));
     server.once('error', reject);
