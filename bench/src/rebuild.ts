@@ -14,11 +14,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { createRedis, parseEnv, redisEnv, scanKeys } from '@cdnlog/common';
 import { arg } from './cli-args';
-import { BENCH_TENANTS } from './generate/entries';
+import { liveMinutes } from './measure/drain';
 import { pidOf, sampleProcess } from './measure/proc-stats';
 import { writeRebuildReport } from './report/write-rebuild-report';
 
 type Minutes = Map<string, number>;
+
+/** The bench tenants' read key (config/tenants.sample.json). */
+const READ_KEY = 'bench-read-key';
 
 async function main(): Promise<void> {
   const metricsUrl = arg('metrics', 'http://127.0.0.1:8081');
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
   const config = parseEnv(z.object({ ...redisEnv, LIVE_WINDOW_MINUTES: z.coerce.number().int().positive().default(15) }));
   const log = (line: string) => process.stdout.write(`bench:rebuild: ${line}\n`);
 
-  const before = await liveMinutes(metricsUrl);
+  const before = await liveMinutes(metricsUrl, READ_KEY);
   const events = sum(before);
   if (events === 0) throw new Error('the live window holds no bench events: run `npm run bench -- --profile a` first');
   log(`${events} bench events in ${before.size} tenant-minutes of the live window`);
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
   let equalAt: number | undefined;
   while (Date.now() < deadline) {
     await sleep(500);
-    const now = await liveMinutes(metricsUrl).catch(() => undefined);
+    const now = await liveMinutes(metricsUrl, READ_KEY).catch(() => undefined);
     if (!now) continue;
     const windowStart = Math.floor(Date.now() / 60_000) * 60_000 - (config.LIVE_WINDOW_MINUTES - 1) * 60_000;
     const kept = [...before].filter(([key]) => Number(key.split('|')[1]) >= windowStart);
@@ -101,18 +104,6 @@ async function main(): Promise<void> {
     log(`LOST OR DOUBLE-COUNTED: ${mismatched} tenant-minutes differ from before the rebuild (${compared} events compared)`);
     process.exit(1);
   }
-}
-
-/** `tenant|minute-ms` → live requests, for every bench tenant. */
-async function liveMinutes(metricsUrl: string): Promise<Minutes> {
-  const minutes: Minutes = new Map();
-  for (const tenant of BENCH_TENANTS) {
-    const res = await fetch(`${metricsUrl}/api/v1/metrics/${tenant}`, { headers: { authorization: 'Bearer bench-read-key' } });
-    if (res.status !== 200) throw new Error(`metrics API answered ${res.status} for ${tenant}`);
-    const view = (await res.json()) as { minutes: Array<{ minute: string; requests: number }> };
-    for (const m of view.minutes) if (m.requests > 0) minutes.set(`${tenant}|${Date.parse(m.minute)}`, m.requests);
-  }
-  return minutes;
 }
 
 function sum(minutes: Minutes): number {

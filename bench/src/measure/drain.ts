@@ -13,15 +13,22 @@ export interface DrainResult {
   expected: number;
 }
 
-/** Live requests of the bench tenants in minutes at or after `fromMinuteMs`. */
-export async function liveTotal(metricsUrl: string, readKey: string, fromMinuteMs: number, tenants = BENCH_TENANTS): Promise<number> {
-  let total = 0;
+/** `tenant|minute-ms` → live requests (minutes with any), for each of `tenants`, from the metrics API. */
+export async function liveMinutes(metricsUrl: string, readKey: string, tenants = BENCH_TENANTS): Promise<Map<string, number>> {
+  const minutes = new Map<string, number>();
   for (const tenant of tenants) {
     const res = await fetch(`${metricsUrl}/api/v1/metrics/${tenant}`, { headers: { authorization: `Bearer ${readKey}` } });
     if (res.status !== 200) throw new Error(`metrics API answered ${res.status} for ${tenant}`);
     const view = (await res.json()) as { minutes: Array<{ minute: string; requests: number }> };
-    for (const m of view.minutes) if (Date.parse(m.minute) >= fromMinuteMs) total += m.requests;
+    for (const m of view.minutes) if (m.requests > 0) minutes.set(`${tenant}|${Date.parse(m.minute)}`, m.requests);
   }
+  return minutes;
+}
+
+/** Live requests of the bench tenants in minutes at or after `fromMinuteMs`. */
+export async function liveTotal(metricsUrl: string, readKey: string, fromMinuteMs: number, tenants = BENCH_TENANTS): Promise<number> {
+  let total = 0;
+  for (const [key, n] of await liveMinutes(metricsUrl, readKey, tenants)) if (Number(key.split('|')[1]) >= fromMinuteMs) total += n;
   return total;
 }
 
