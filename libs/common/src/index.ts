@@ -27,5 +27,8 @@ export * from './tenants/reload-on-signal';
 export * from './redis/keys';
 export * from './http/error-handler';
 export * from './schemas/enriched-event';
+export * from './schemas/issue-summary';
+export * from './schemas/versioned-message';
 export * from './kafka/transactional-producer';
+export * from './kafka/chunk-messages';
 export * from './random/seeded-random';

@@ -1,5 +1,5 @@
-import { errorFields, type BatchHandler, type Logger, redisKeys } from '@cdnlog/common';
-import { liveEventSchema } from './aggregate/live-event';
+import { type BatchHandler, type Logger, redisKeys } from '@cdnlog/common';
+import { decodeLiveMessage } from './aggregate/live-event';
 import { preAggregate, type PositionedEvent } from './aggregate/pre-aggregate';
 import { applyTenantDelta, type LiveWindowSettings, withLiveScript } from './apply/apply-live';
 import type { AggregatorMetrics } from './metrics';
@@ -10,7 +10,7 @@ import { CLAIM_MARGIN_SECONDS, dropResentCopies, withClaimScript } from './resen
 /**
  * The aggregator's batch handler:
  *  1. if Redis lost the live window (no partition marker), seek back to (now − window) and let the replay rebuild it;
- *  2. decode the enriched events, drop re-sent copies of batches already counted (one claim per batchKey),
+ *  2. decode the enriched events (a v2 message holds many, all at its offset), drop re-sent copies of batches already counted (one claim per batchKey),
  *     and pre-aggregate them per tenant and minute, in memory;
  *  3. apply each tenant's delta with one atomic script (exactly once through the tenant's watermark);
  *  4. record the partition marker. The consumer commits the offsets afterwards.
@@ -35,11 +35,13 @@ export function handleEnrichedBatch(deps: {
 
     const events: PositionedEvent[] = [];
     for (const message of batch.messages) {
-      const parsed = message.value ? liveEventSchema.safeParse(safeJson(message.value)) : undefined;
-      if (parsed?.success) events.push({ offset: Number(message.offset), event: parsed.data });
-      else {
+      const decoded = decodeLiveMessage(message.value);
+      if (decoded.ok) {
+        const offset = Number(message.offset);
+        for (const event of decoded.events) events.push({ offset, event });
+      } else {
         deps.metrics.invalid.inc();
-        deps.logger.warn('skipping a message that is not an enriched event v1', { topic, partition, offset: message.offset });
+        deps.logger.warn('skipping a message that is not an enriched event', { topic, partition, offset: message.offset, reason: decoded.reason });
       }
     }
 
@@ -91,12 +93,4 @@ export function handleEnrichedBatch(deps: {
     deps.metrics.batches.inc();
     return undefined;
   });
-}
-
-function safeJson(value: Buffer): unknown {
-  try {
-    return JSON.parse(value.toString('utf8'));
-  } catch (err) {
-    return { error: errorFields(err).error };
-  }
 }

@@ -13,7 +13,7 @@ export function aggregatorMetrics(metrics: Metrics) {
       'Events of a re-sent copy of a batch whose first copy was counted (same batchKey, another batchId), skipped; ClickHouse collapses them by event id',
     ),
     late: metrics.counter('aggregator_late_events_total', 'Events older than the live window, skipped (they still reach ClickHouse)'),
-    invalid: metrics.counter('aggregator_invalid_events_total', 'Messages on the enriched topic that are not enriched events v1, skipped'),
+    invalid: metrics.counter('aggregator_invalid_events_total', 'Messages on the enriched topic that are neither enriched events v1 nor batches v2, skipped'),
     rebuilds: metrics.counter('aggregator_rebuilds_total', 'Partitions moved back to (now - window) because Redis lost the live window'),
     applySeconds: metrics.histogram('aggregator_apply_duration_seconds', 'One tenant script call', LATENCY_BUCKETS),
     freshness: metrics.histogram(

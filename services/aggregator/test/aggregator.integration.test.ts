@@ -24,9 +24,10 @@ const metricValue = async (name: string) => {
 };
 
 describe('aggregator on the real stack', () => {
-  it('per-minute totals equal the expected numbers exactly; top lists exact; unique IPs within 2 %', async () => {
+  it('per-minute totals equal the expected numbers exactly (v1 and v2 messages mixed); top lists exact; unique IPs within 2 %', async () => {
     const events = all();
-    await bed.produce(events);
+    await bed.produceV1(events.slice(0, 1500)); // as enrichers before v2 wrote them
+    await bed.produce(events.slice(1500)); // v2: 50 events per message
     await bed.waitExact(events);
     expect(await metricValue('cdnlog_aggregator_event_freshness_seconds_count')).toBe(events.length); // one observation per event read
 
@@ -94,7 +95,9 @@ describe('aggregator on the real stack', () => {
     const info = await bed.redis.info('memory');
     const used = Number(/used_memory:(\d+)/.exec(info)![1]);
     const errorsBefore = await metricValue('cdnlog_consumer_handler_errors_total');
-    await bed.redis.config('SET', 'maxmemory', String(used));
+    // Well below what is used. At exactly `used` this test failed once (the first 6,000 no longer exact), presumably
+    // because memory dropped below the limit for a moment and a script ran.
+    await bed.redis.config('SET', 'maxmemory', String(Math.floor(used / 2)));
     const more = bed.events(300, 6000, 9000);
     try {
       await bed.produce(more);

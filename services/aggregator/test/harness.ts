@@ -1,7 +1,8 @@
 /** Real-stack helpers for the aggregator's tests: unique topic, group and tenants per test file. */
 import type { ChildProcess } from 'node:child_process';
 import {
-  createKafka, createProducer, createRedis, type EnrichedEvent, ensureTopics, LIVE_COUNTER_FIELDS, parseEnv, redisKeys, scanKeys,
+  chunkMessages, createKafka, createProducer, createRedis, ENRICHED_BATCH_VERSION, type EnrichedBatch, type EnrichedEvent, ensureTopics, LIVE_COUNTER_FIELDS, parseEnv,
+  redisKeys, scanKeys,
 } from '@cdnlog/common';
 import { deleteTopics, killAll, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
@@ -85,7 +86,15 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
 
   return {
     prefix, env, config, kafka, redis, tenants, events, expected, counters, actual,
-    async produce(list: EnrichedEvent[]) {
+    /** As the enricher writes them: v2 messages of up to `perMessage` events, each of one tenant and batch (order kept per tenant). */
+    async produce(list: EnrichedEvent[], perMessage = 50) {
+      const batches = enrichedBatches(list, perMessage);
+      for (const chunk of chunkMessages(batches.map((b) => ({ key: b.customerId, value: JSON.stringify(b) })))) {
+        await producer.send(env.KAFKA_TOPIC_ENRICHED!, chunk);
+      }
+    },
+    /** The older layout: one v1 message per event. */
+    async produceV1(list: EnrichedEvent[]) {
       for (let i = 0; i < list.length; i += 500) {
         await producer.send(env.KAFKA_TOPIC_ENRICHED!, list.slice(i, i + 500).map((e) => ({ key: e.customerId, value: JSON.stringify(e) })));
       }
@@ -93,8 +102,10 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
     /** Wait until every tenant-minute of `list` holds exactly the expected counters. */
     async waitExact(list: EnrichedEvent[], timeoutMs = 60_000) {
       const want = expected(list);
-      await waitFor(() => actual(want.keys()), (got) => JSON.stringify([...got]) === JSON.stringify([...want]), {
-        what: 'exact live counters', timeoutMs,
+      const wanted = JSON.stringify([...want]);
+      // An array (a Map prints as {}), so a timeout shows what the live window held.
+      await waitFor(async () => [...(await actual(want.keys()))], (got) => JSON.stringify(got) === wanted, {
+        what: `exact live counters (want ${wanted.slice(0, 2000)})`, timeoutMs,
       });
     },
     tenantKeys: (tenant: string) => scanKeys(redis, `live:{${tenant}}:*`),
@@ -112,4 +123,27 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
       await deleteTopics(kafka, [env.KAFKA_TOPIC_ENRICHED!]);
     },
   };
+}
+
+/** v2 messages of up to `perMessage` events; events of one message share tenant and request fields. */
+export function enrichedBatches(list: EnrichedEvent[], perMessage: number): EnrichedBatch[] {
+  const groups = new Map<string, EnrichedEvent[]>();
+  for (const e of list) {
+    const key = [e.customerId, e.batchId, e.batchKey, e.receivedAt, e.enrichedAt].join('\0');
+    const group = groups.get(key);
+    if (group) group.push(e);
+    else groups.set(key, [e]);
+  }
+  const out: EnrichedBatch[] = [];
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += perMessage) {
+      const part = group.slice(i, i + perMessage);
+      const { customerId, receivedAt, enrichedAt, batchId, batchKey } = part[0]!;
+      out.push({
+        v: ENRICHED_BATCH_VERSION, customerId, receivedAt, enrichedAt, batchId, batchKey: batchKey ?? '',
+        events: part.map(({ v: _v, customerId: _c, receivedAt: _r, enrichedAt: _e, batchId: _b, batchKey: _k, ...event }) => event),
+      });
+    }
+  }
+  return out;
 }

@@ -27,6 +27,11 @@ export const configSchema = z.object({
     .default(defaultMmdbPaths())
     .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
     .refine((paths) => paths.length > 0, 'must list at least one .mmdb file (comma-separated)'),
+  /**
+   * Enriched-topic contract the enricher writes: 2, one message per raw message (the default);
+   * 1, one message per event, for consumers that do not read v2 yet (costs ~20 % more enricher CPU).
+   */
+  ENRICHED_MESSAGE_VERSION: z.enum(['1', '2'], { message: 'must be 1 or 2' }).default('2').transform((v) => (v === '1' ? 1 : 2) as 1 | 2),
   GEOIP_CACHE_SIZE: fields.positiveInt(100_000),
   UA_CACHE_SIZE: fields.positiveInt(20_000),
   FLUSH_MAX_ROWS: fields.positiveInt(5000),

@@ -37,6 +37,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
   const writer: BatchWriter = new BatchWriter({
     clickhouse, tables, producer, logger, metrics: m.writer,
     topics: { enriched: topics.enriched, dlq: topics.dlq },
+    messageVersion: config.ENRICHED_MESSAGE_VERSION,
     groupId: config.ENRICHER_GROUP_ID,
     maxRows: config.FLUSH_MAX_ROWS,
     maxWaitMs: config.FLUSH_MAX_WAIT_MS,

@@ -1,6 +1,6 @@
 import type { BatchHandler } from '@cdnlog/common';
 import { decodeRawMessage } from './enrich/decode-raw-message';
-import { enrichEvent } from './enrich/enrich-event';
+import { enrichEvent, enrichRequest } from './enrich/enrich-event';
 import type { GeoIp } from './geo/geoip';
 import type { BatchWriter, WriterItem } from './sink/batch-writer';
 import type { UserAgents } from './ua/user-agent';
@@ -19,13 +19,14 @@ import type { UserAgents } from './ua/user-agent';
  */
 export function handleRawBatch(deps: { writer: BatchWriter; geo: GeoIp; userAgents: UserAgents; maxRows: number; onItems?: (events: number, dead: number) => void }): BatchHandler {
   return async (batch, control) => {
-    const context = { ...deps, now: Date.now() };
+    const enrichedAt = Date.now();
     const { topic, partition } = batch;
     for (const message of batch.messages) {
       const decoded = decodeRawMessage(message.value);
       let item: WriterItem;
       if (decoded.ok) {
-        item = { kind: 'events', topic, partition, offset: message.offset, events: decoded.events.map((event) => enrichEvent(event, decoded.request, context)) };
+        const request = enrichRequest(decoded.request, enrichedAt);
+        item = { kind: 'events', topic, partition, offset: message.offset, request, events: decoded.events.map((event) => enrichEvent(event, deps)) };
         deps.onItems?.(item.events.length, 0);
       } else {
         item = { kind: 'dead', topic, partition, offset: message.offset, message, reason: decoded.reason };

@@ -1,4 +1,4 @@
-import { enrichedEventSchema, type EnrichedEvent } from '@cdnlog/common';
+import { type EnrichedBatch, enrichedBatchSchema } from '@cdnlog/common';
 import { testLogger } from '@cdnlog/common/testing';
 import { createEnricher } from '../src/create-enricher';
 import { enricherTestbed } from './harness';
@@ -19,25 +19,33 @@ afterAll(async () => {
 const N = 1200;
 
 describe('enricher on the real stack', () => {
-  it('N events in → exactly N distinct rows, rollups totalling N, N enriched messages; poison goes to the DLQ', async () => {
-    const enrichedSeen = await bed.collect(bed.env.KAFKA_TOPIC_ENRICHED!);
+  it('N events in (raw v1 and v2) → exactly N distinct rows, rollups totalling N, one enriched v2 message per raw message; poison goes to the DLQ', async () => {
+    const enriched = await bed.collectEnriched();
     const dlqSeen = await bed.collect(bed.env.KAFKA_TOPIC_DLQ!);
     const events = bed.events(N);
-    await bed.produce(events.slice(0, 600));
+    await bed.produceV1(events.slice(0, 300)); // 300 raw messages of one event
     await bed.produceRaw(['{"this is": "not a raw event"', JSON.stringify({ ...events[0], v: 3 })]);
-    await bed.produce(events.slice(600));
+    const batches = await bed.produce(events.slice(300), 50); // 900 events: 3 tenants × 300, 6 messages each
+    expect(batches).toHaveLength(18);
 
     await bed.waitFor(() => bed.distinctRows(), (n) => n === N, { what: `${N} distinct rows`, timeoutMs: 60_000 });
     await bed.waitFor(() => bed.rollupRequests(), (n) => n === N, { what: `rollups totalling ${N}` });
-    await bed.waitFor(async () => enrichedSeen.length, (n) => n >= N, { what: `${N} enriched messages` });
+    await bed.waitFor(async () => enriched.events.length, (n) => n >= N, { what: `${N} enriched events` });
     await bed.waitFor(async () => dlqSeen.length, (n) => n >= 2, { what: '2 dead letters' });
     await new Promise((r) => setTimeout(r, 1500)); // nothing more may arrive
-    expect(enrichedSeen).toHaveLength(N);
-    expect(new Set(enrichedSeen.map((m) => (JSON.parse(m.value!.toString()) as EnrichedEvent).eventId)).size).toBe(N);
-
-    const sample = JSON.parse(enrichedSeen[0]!.value!.toString());
-    expect(enrichedEventSchema.safeParse(sample).success).toBe(true);
-    expect(enrichedSeen[0]!.key).toBe(sample.customerId);
+    expect(enriched.events).toHaveLength(N);
+    expect(new Set(enriched.events.map((e) => e.eventId)).size).toBe(N);
+    expect(enriched.messages).toHaveLength(300 + 18);
+    const sizes = enriched.messages.map((m) => {
+      const parsed = enrichedBatchSchema.safeParse(JSON.parse(m.value!.toString()));
+      expect(parsed.success && m.key === parsed.data.customerId).toBe(true);
+      return parsed.success ? parsed.data.events.length : 0;
+    });
+    expect(sizes.filter((n) => n === 1)).toHaveLength(300);
+    expect(sizes.filter((n) => n === 50)).toHaveLength(18);
+    // Every raw v2 message became one enriched message with its events, in order.
+    const idLists = enriched.messages.map((m) => (JSON.parse(m.value!.toString()) as EnrichedBatch).events.map((e) => e.eventId).join(','));
+    for (const b of batches) expect(idLists).toContain(b.events.map((e) => e.eventId).join(','));
 
     expect(dlqSeen).toHaveLength(2);
     expect(dlqSeen.map((m) => m.headers['x-dlq-reason']).sort()).toEqual([
@@ -67,10 +75,10 @@ describe('enricher on the real stack', () => {
   });
 
   it('a re-delivered batch (same event ids at new offsets) changes neither the distinct rows nor the rollups', async () => {
-    const enrichedSeen = await bed.collect(bed.env.KAFKA_TOPIC_ENRICHED!);
-    await bed.waitFor(async () => enrichedSeen.length, (n) => n >= N, { what: 'the first pass on the new reader' });
+    const enriched = await bed.collectEnriched();
+    await bed.waitFor(async () => enriched.events.length, (n) => n >= N, { what: 'the first pass on the new reader' });
     await bed.produce(bed.events(300));
-    await bed.waitFor(async () => enrichedSeen.length, (n) => n >= N + 300, { what: 'the re-delivered events to pass through' });
+    await bed.waitFor(async () => enriched.events.length, (n) => n >= N + 300, { what: 'the re-delivered events to pass through' });
     expect(await bed.distinctRows()).toBe(N);
     expect(await bed.rollupRequests()).toBe(N);
   });

@@ -4,26 +4,26 @@
  * buffered: afterwards the distinct rows, the rollups and the enriched topic
  * all hold exactly N, with nothing lost and nothing doubled.
  */
-import type { ConsumedMessage } from '@cdnlog/common';
+import type { EnrichedEvent } from '@cdnlog/common';
 import { runStack, stopComponent } from '@cdnlog/common/testing';
 import { enricherTestbed } from './harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function expectExactly(bed: Awaited<ReturnType<typeof enricherTestbed>>, enriched: ConsumedMessage[], n: number) {
+async function expectExactly(bed: Awaited<ReturnType<typeof enricherTestbed>>, enriched: EnrichedEvent[], n: number) {
   await bed.waitFor(() => bed.distinctRows(), (x) => x === n, { what: `${n} distinct rows`, timeoutMs: 90_000 });
   await bed.waitFor(() => bed.rollupRequests(), (x) => x === n, { what: `rollups totalling ${n}`, timeoutMs: 30_000 });
-  await bed.waitFor(async () => enriched.length, (x) => x >= n, { what: `${n} enriched messages`, timeoutMs: 30_000 });
+  await bed.waitFor(async () => enriched.length, (x) => x >= n, { what: `${n} enriched events`, timeoutMs: 30_000 });
   await sleep(2000);
   expect(enriched).toHaveLength(n);
-  expect(new Set(enriched.map((m) => JSON.parse(m.value!.toString()).eventId)).size).toBe(n);
+  expect(new Set(enriched.map((e) => e.eventId)).size).toBe(n);
 }
 
 describe('enricher failures', () => {
   it('SIGKILL in the middle of a stream, restart: exactly N rows, rollups and enriched messages', async () => {
     const bed = await enricherTestbed('crash', { FLUSH_MAX_ROWS: '200', FLUSH_MAX_WAIT_MS: '300' });
     try {
-      const enriched = await bed.collect(bed.env.KAFKA_TOPIC_ENRICHED!);
+      const enriched = (await bed.collectEnriched()).events;
       const N = 3000;
       const events = bed.events(N);
       let child = bed.spawnEnricher(19_311);
@@ -47,7 +47,7 @@ describe('enricher failures', () => {
   it('ClickHouse stopped for 30 s during a stream: the enricher waits, resumes by itself, counts exact', async () => {
     const bed = await enricherTestbed('chdown', { FLUSH_MAX_ROWS: '300', FLUSH_MAX_WAIT_MS: '300' });
     try {
-      const enriched = await bed.collect(bed.env.KAFKA_TOPIC_ENRICHED!);
+      const enriched = (await bed.collectEnriched()).events;
       const N = 2000;
       const events = bed.events(N);
       const child = bed.spawnEnricher(19_313);
@@ -72,7 +72,7 @@ describe('enricher failures', () => {
   it('frozen (SIGSTOP) past the session timeout with events buffered: the group drops it, it re-joins and re-reads, publishes each event once', async () => {
     const bed = await enricherTestbed('frozen', { FLUSH_MAX_ROWS: '5000', FLUSH_MAX_WAIT_MS: '3000' });
     try {
-      const enriched = await bed.collect(bed.env.KAFKA_TOPIC_ENRICHED!);
+      const enriched = (await bed.collectEnriched()).events;
       const N = 1500;
       const events = bed.events(N);
       const child = bed.spawnEnricher(19_314);

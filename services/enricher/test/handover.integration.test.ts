@@ -23,7 +23,7 @@ it('the stopping instance commits its buffered events before it leaves: the othe
   const clickhouse = stackPid('clickhouse');
   let bStopped = false;
   try {
-    const enriched = await bed.collect(bed.env.KAFKA_TOPIC_ENRICHED!);
+    const enriched = (await bed.collectEnriched()).events;
     await a.start();
     await b.start();
     const owned = (e: typeof a) => PARTITIONS.filter((p) => e.consumer.isAssigned(raw, p)).length;
@@ -49,10 +49,10 @@ it('the stopping instance commits its buffered events before it leaves: the othe
     await sleep(1000); // let it fetch whatever it would read on the partitions it took over
     await staying.writer.flush();
     await bed.waitFor(() => bed.distinctRows(), (n) => n === N, { what: `${N} rows`, timeoutMs: 30_000 });
-    await bed.waitFor(async () => enriched.length, (n) => n >= N, { what: `${N} enriched messages`, timeoutMs: 30_000 });
+    await bed.waitFor(async () => enriched.length, (n) => n >= N, { what: `${N} enriched events`, timeoutMs: 30_000 });
     await sleep(1500); // nothing more may arrive
     expect(enriched).toHaveLength(N);
-    expect(new Set(enriched.map((m) => (JSON.parse(m.value!.toString()) as { eventId: string }).eventId)).size).toBe(N);
+    expect(new Set(enriched.map((e) => e.eventId)).size).toBe(N);
 
     await staying.stop();
     bStopped = true;

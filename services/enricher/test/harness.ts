@@ -5,8 +5,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import {
-  BatchConsumer, type ConsumedMessage, createClickHouse, createKafka, createProducer, ensureTopics, parseEnv, RAW_EVENT_VERSION,
-  type RawEvent, stringList, tablesFor,
+  BatchConsumer, chunkMessages, type ConsumedMessage, createClickHouse, createKafka, createProducer, ENRICHED_BATCH_VERSION, type EnrichedBatch, type EnrichedEvent,
+  ensureTopics, parseEnv, RAW_BATCH_VERSION, RAW_EVENT_VERSION, type RawBatch, type RawEvent, stringList, tablesFor,
 } from '@cdnlog/common';
 import { deleteTopics, killAll, pipelineTestEnv, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
@@ -50,7 +50,7 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
    * twice, so the array shows what the topic holds, and a duplicate the
    * enricher published (same event, another offset) still shows.
    */
-  async function collect(topic: string): Promise<ConsumedMessage[]> {
+  async function collect(topic: string, onMessage?: (m: ConsumedMessage) => void): Promise<ConsumedMessage[]> {
     const seen: ConsumedMessage[] = [];
     const offsets = new Set<string>();
     const reader = new BatchConsumer({
@@ -61,12 +61,29 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
           if (offsets.has(at)) continue;
           offsets.add(at);
           seen.push(m);
+          onMessage?.(m);
         }
       },
     });
     readers.push(reader);
     await reader.start();
     return seen;
+  }
+
+  /**
+   * The enriched topic, live: its messages, and their events in the v1 shape
+   * (a v2 message's request fields copied into each of its events).
+   */
+  async function collectEnriched(): Promise<{ messages: ConsumedMessage[]; events: EnrichedEvent[] }> {
+    const events: EnrichedEvent[] = [];
+    const messages = await collect(env.KAFKA_TOPIC_ENRICHED!, (m) => {
+      const json = JSON.parse(m.value!.toString()) as EnrichedEvent | EnrichedBatch;
+      if (json.v === ENRICHED_BATCH_VERSION) {
+        const { events: list, ...request } = json;
+        for (const e of list) events.push({ ...request, ...e, v: 1 });
+      } else events.push(json);
+    });
+    return { messages, events };
   }
 
   return {
@@ -83,7 +100,17 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
         };
       });
     },
-    async produce(events: RawEvent[]) {
+    /** As the ingest API writes them: raw v2 messages of up to `perMessage` events, each of one tenant (events keep their order per tenant). */
+    async produce(events: RawEvent[], perMessage = 50): Promise<RawBatch[]> {
+      const batches = rawBatches(events, perMessage);
+      // Produce calls within the broker's 1 MB default limit (some testbeds create their topics with it).
+      for (const chunk of chunkMessages(batches.map((b) => ({ key: b.customerId, value: JSON.stringify(b) })))) {
+        await producer.send(env.KAFKA_TOPIC_RAW!, chunk);
+      }
+      return batches;
+    },
+    /** The older layout: one raw v1 message per event. */
+    async produceV1(events: RawEvent[]) {
       for (let i = 0; i < events.length; i += 500) {
         await producer.send(env.KAFKA_TOPIC_RAW!, events.slice(i, i + 500).map((e) => ({ key: e.customerId, value: JSON.stringify(e) })));
       }
@@ -96,6 +123,7 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
     rollupRequests: () => scalar(`SELECT sum(requests) AS n FROM ${tables.minuteRollups} FINAL WHERE customer_id IN ${stringList(tenants)}`),
     scalar,
     collect,
+    collectEnriched,
     waitFor,
     /** Start the built service as its own process (crash and rebalance tests). */
     spawnEnricher(opsPort: number): ChildProcess {
@@ -112,4 +140,24 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
       await deleteTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!]);
     },
   };
+}
+
+/** Raw v2 messages of up to `perMessage` events, grouped by tenant and batch (each message is one tenant's, one batch's). */
+export function rawBatches(events: RawEvent[], perMessage: number): RawBatch[] {
+  const groups = new Map<string, RawEvent[]>();
+  for (const e of events) {
+    const key = `${e.customerId}\0${e.batchId}\0${e.receivedAt}`;
+    const list = groups.get(key);
+    if (list) list.push(e);
+    else groups.set(key, [e]);
+  }
+  const out: RawBatch[] = [];
+  for (const list of groups.values()) {
+    for (let i = 0; i < list.length; i += perMessage) {
+      const part = list.slice(i, i + perMessage);
+      const { customerId, receivedAt, batchId } = part[0]!;
+      out.push({ v: RAW_BATCH_VERSION, customerId, receivedAt, batchId, events: part.map(({ v: _v, customerId: _c, receivedAt: _r, batchId: _b, ...event }) => event) });
+    }
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { CompressionTypes, Partitioners, type Kafka } from 'kafkajs';
 import type { TopicPartitionOffset } from './batch-consumer';
+import { chunkMessages } from './chunk-messages';
 import type { OutgoingMessage } from './producer';
 
 export interface TopicMessages {
@@ -21,14 +22,6 @@ export interface TransactionalProducer {
   sendAndCommitOffsets(output: TopicMessages[], groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
 }
 
-/**
- * Messages per produce call inside a transaction. A flush can hold any number
- * of messages, and one call becomes one record batch per partition: chunking
- * keeps every batch far below the broker's message size limit (1 MB by default),
- * which a large flush to one busy tenant's partition would otherwise exceed.
- */
-export const TRANSACTION_CHUNK_MESSAGES = 500;
-
 export function createTransactionalProducer(kafka: Kafka, transactionalId: string): TransactionalProducer {
   const producer = kafka.producer({
     transactionalId,
@@ -45,9 +38,7 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
       const transaction = await producer.transaction();
       try {
         for (const { topic, messages } of output) {
-          for (let i = 0; i < messages.length; i += TRANSACTION_CHUNK_MESSAGES) {
-            await transaction.send({ topic, messages: messages.slice(i, i + TRANSACTION_CHUNK_MESSAGES), compression: CompressionTypes.GZIP });
-          }
+          for (const chunk of chunkMessages(messages)) await transaction.send({ topic, messages: chunk, compression: CompressionTypes.GZIP });
         }
         const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
         for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);

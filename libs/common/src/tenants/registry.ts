@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { issueSummary } from '../schemas/issue-summary';
 import { tenantIdSchema } from '../schemas/tenant-id';
 
 /**
@@ -63,7 +64,7 @@ export class TenantRegistry {
   static parse(json: unknown, source = 'tenant registry'): TenantRegistry {
     const result = registrySchema.safeParse(json);
     if (!result.success) {
-      const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const problems = issueSummary(result.error, Infinity);
       throw new TenantRegistryError(`${source} is invalid: ${problems}`);
     }
     return new TenantRegistry(result.data.tenants);

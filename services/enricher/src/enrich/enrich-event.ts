@@ -1,22 +1,21 @@
-import { ENRICHED_EVENT_VERSION, type EnrichedEvent, type RawBatchEvent, type RawRequestFields } from '@cdnlog/common';
+import type { EnrichedBatchEvent, EnrichedRequestFields, RawBatchEvent, RawRequestFields } from '@cdnlog/common';
 import type { GeoIp } from '../geo/geoip';
 import type { UserAgents } from '../ua/user-agent';
 import { pathOnly, routeOf, statusClass } from './route';
 
-/** A raw event and its message's fields → EnrichedEvent: GeoIP, user agent, route and status class. Pure apart from the caches. */
-export function enrichEvent(raw: RawBatchEvent, request: RawRequestFields, deps: { geo: GeoIp; userAgents: UserAgents; now: number }): EnrichedEvent {
+/** A raw message's request fields → those of its enriched events (stated once per enriched v2 message). */
+export function enrichRequest(request: RawRequestFields, enrichedAt: number): EnrichedRequestFields {
+  return { customerId: request.customerId, receivedAt: request.receivedAt, enrichedAt, batchId: request.batchId, batchKey: request.batchKey ?? '' };
+}
+
+/** A raw event → its enriched fields: GeoIP, user agent, route and status class. Pure apart from the caches. */
+export function enrichEvent(raw: RawBatchEvent, deps: { geo: GeoIp; userAgents: UserAgents }): EnrichedBatchEvent {
   const geo = deps.geo.lookup(raw.clientIp);
   const userAgent = raw.userAgent ?? '';
   const ua = deps.userAgents.parse(userAgent);
   return {
-    v: ENRICHED_EVENT_VERSION,
     eventId: raw.eventId,
-    customerId: request.customerId,
     timestamp: raw.timestamp,
-    receivedAt: request.receivedAt,
-    enrichedAt: deps.now,
-    batchId: request.batchId,
-    batchKey: request.batchKey ?? '',
     clientIp: raw.clientIp,
     country: geo.country,
     city: geo.city,

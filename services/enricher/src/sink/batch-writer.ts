@@ -1,8 +1,9 @@
 import {
-  type ClickHouseClient, type ConsumedMessage, type EnrichedEvent, errorFields, type Logger, type OutgoingMessage, type Tables,
-  type TransactionalProducer,
+  type ClickHouseClient, type ConsumedMessage, type EnrichedBatchEvent, type EnrichedRequestFields, errorFields, type Logger, type OutgoingMessage,
+  type Tables, type TransactionalProducer,
 } from '@cdnlog/common';
 import { toClickHouseRow } from './clickhouse-row';
+import { enrichedMessages, type EnrichedMessageVersion } from './enriched-messages';
 import { OffsetLedger, type ReadPosition } from './offset-ledger';
 import { touch, type TouchedMinutes } from './rollups';
 
@@ -12,7 +13,7 @@ import { touch, type TouchedMinutes } from './rollups';
  * a whole request for v2), or a dead letter.
  */
 export type WriterItem = ReadPosition & (
-  | { kind: 'events'; events: EnrichedEvent[] }
+  | { kind: 'events'; request: EnrichedRequestFields; events: EnrichedBatchEvent[] }
   | { kind: 'dead'; message: ConsumedMessage; reason: string }
 );
 
@@ -35,6 +36,8 @@ export interface BatchWriterOptions {
   tables: Tables;
   producer: TransactionalProducer;
   topics: { enriched: string; dlq: string };
+  /** Enriched-topic contract written: 2 (one message per raw message, the default) or 1 (one per event). */
+  messageVersion?: EnrichedMessageVersion;
   groupId: string;
   logger: Logger;
   metrics?: WriterMetrics;
@@ -52,8 +55,9 @@ export interface BatchWriterOptions {
  * Accumulates enriched events and flushes them at `maxRows` or `maxWaitMs`:
  *   1. insert the rows into `enriched_logs` (duplicates collapse on the sort key)
  *      and mark the touched minutes dirty for the rollup scheduler,
- *   2. in ONE Kafka transaction: publish the enriched events and the dead
- *      letters, and commit the raw-topic offsets.
+ *   2. in ONE Kafka transaction: publish the enriched events (one message per
+ *      raw message, enriched-topic v2) and the dead letters, and commit the
+ *      raw-topic offsets.
  * Each step is retried with backoff until it succeeds: nothing is dropped
  * because ClickHouse or Kafka is down, and no offset is committed before its
  * rows are in ClickHouse. A crash anywhere replays from the last committed
@@ -133,13 +137,21 @@ export class BatchWriter {
   private async write(batch: Pending): Promise<void> {
     const inserted = this.publishable(batch.items);
     const started = process.hrtime.bigint();
-    const rows = inserted.flatMap((i) => (i.kind === 'events' ? i.events : []));
-    if (rows.length > 0) {
+    let rows = 0;
+    const values: Array<ReturnType<typeof toClickHouseRow>> = [];
+    const touched: TouchedMinutes = new Map();
+    for (const item of inserted) {
+      if (item.kind !== 'events') continue;
+      rows += item.events.length;
+      for (const e of item.events) {
+        values.push(toClickHouseRow(item.request, e));
+        touch(touched, item.request.customerId, e.timestamp);
+      }
+    }
+    if (rows > 0) {
       await this.retry('insert', () =>
-        this.opts.clickhouse.insert({ table: this.opts.tables.enrichedLogs, values: rows.map(toClickHouseRow), format: 'JSONEachRow' }).then(() => undefined),
+        this.opts.clickhouse.insert({ table: this.opts.tables.enrichedLogs, values, format: 'JSONEachRow' }).then(() => undefined),
       );
-      const touched: TouchedMinutes = new Map();
-      for (const e of rows) touch(touched, e.customerId, e.timestamp);
       this.opts.onRowsWritten?.(touched);
     }
     const insertSeconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -150,7 +162,7 @@ export class BatchWriter {
     const enriched: OutgoingMessage[] = [];
     const dlq: OutgoingMessage[] = [];
     for (const item of items) {
-      if (item.kind === 'events') for (const event of item.events) enriched.push({ key: event.customerId, value: JSON.stringify(event) });
+      if (item.kind === 'events') enriched.push(...enrichedMessages(item.request, item.events, this.opts.messageVersion ?? 2));
       else dlq.push(deadLetter(item.message, item.reason));
     }
     if (offsets.length > 0) {
@@ -166,8 +178,8 @@ export class BatchWriter {
       );
       this.ledger.record(offsets);
     }
-    this.opts.metrics?.flushed(rows.length, dlq.length, insertSeconds);
-    this.opts.logger.debug('flushed', { rows: rows.length, published: enriched.length, dead: dlq.length, offsets });
+    this.opts.metrics?.flushed(rows, dlq.length, insertSeconds);
+    this.opts.logger.debug('flushed', { rows, published: enriched.length, dead: dlq.length, offsets });
   }
 
   /**

@@ -1,9 +1,9 @@
-import type { EnrichedEvent } from '@cdnlog/common';
+import type { EnrichedBatchEvent, EnrichedRequestFields } from '@cdnlog/common';
 
-/** EnrichedEvent → a row of `enriched_logs` (JSONEachRow; DateTime as epoch seconds, portable to 18.16). */
-export function toClickHouseRow(e: EnrichedEvent) {
+/** An enriched event and its request fields → a row of `enriched_logs` (JSONEachRow; DateTime as epoch seconds, portable to 18.16). */
+export function toClickHouseRow(request: EnrichedRequestFields, e: EnrichedBatchEvent) {
   return {
-    customer_id: e.customerId,
+    customer_id: request.customerId,
     timestamp: Math.floor(e.timestamp / 1000),
     timestamp_ms: e.timestamp % 1000,
     event_id: e.eventId,
@@ -27,6 +27,6 @@ export function toClickHouseRow(e: EnrichedEvent) {
     pop: e.pop,
     response_time_ms: e.responseTimeMs === null ? 0 : Math.round(e.responseTimeMs),
     request_id: e.requestId,
-    ingested_at: Math.floor(e.receivedAt / 1000),
+    ingested_at: Math.floor(request.receivedAt / 1000),
   };
 }

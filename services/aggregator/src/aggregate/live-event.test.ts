@@ -1,0 +1,36 @@
+import { decodeLiveMessage } from './live-event';
+
+const request = { customerId: 'acme', receivedAt: 1_700_000_000_000, enrichedAt: 1_700_000_000_500, batchId: 'b1', batchKey: 'k1' };
+const fields = (i: number) => ({
+  eventId: `e${i}`, timestamp: 1_700_000_000_000 + i, clientIp: `10.0.0.${i}`, country: 'GB', city: '', region: '', method: 'GET', url: '/', path: '/',
+  route: 'GET /', status: 200 + i, statusClass: '2xx', bytesSent: i, userAgent: '', uaFamily: 'Chrome', deviceClass: 'desktop', isBot: false,
+  host: '', referer: '', cacheStatus: 'HIT', pop: '', responseTimeMs: null, requestId: '',
+});
+const live = (i: number) => ({
+  customerId: 'acme', batchId: 'b1', batchKey: 'k1', receivedAt: request.receivedAt, timestamp: 1_700_000_000_000 + i, clientIp: `10.0.0.${i}`,
+  country: 'GB', route: 'GET /', status: 200 + i, bytesSent: i, uaFamily: 'Chrome', cacheStatus: 'HIT',
+});
+const buf = (x: unknown) => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x));
+
+describe('decodeLiveMessage', () => {
+  it('v2: every event of the message, with its request fields, only what the live window reads', () => {
+    expect(decodeLiveMessage(buf({ v: 2, ...request, events: [fields(1), fields(2), fields(3)] }))).toEqual({ ok: true, events: [live(1), live(2), live(3)] });
+  });
+
+  it('v1: the one event', () => {
+    expect(decodeLiveMessage(buf({ v: 1, ...request, ...fields(7) }))).toEqual({ ok: true, events: [{ ...live(7), v: 1 }] });
+  });
+
+  it('rejects, with the reason: empty, not JSON, an unknown version, a v2 without events or with a bad event', () => {
+    expect(decodeLiveMessage(null)).toEqual({ ok: false, reason: 'empty message' });
+    expect(decodeLiveMessage(buf('{"v":2,'))).toEqual({ ok: false, reason: expect.stringMatching(/^not JSON: /) });
+    expect(decodeLiveMessage(buf({ v: 3 }))).toEqual({ ok: false, reason: 'unknown enriched message version 3 (this aggregator reads v1 and v2)' });
+    expect(decodeLiveMessage(buf({ v: 2, ...request, events: [] }))).toEqual({ ok: false, reason: expect.stringMatching(/^not an enriched batch v2: events: /) });
+    expect(decodeLiveMessage(buf({ v: 2, ...request, events: [fields(1), { ...fields(2), status: 'x' }] }))).toEqual({
+      ok: false, reason: expect.stringMatching(/^not an enriched batch v2: events\.1\.status: /),
+    });
+    expect(decodeLiveMessage(buf({ v: 1, ...request, ...fields(1), customerId: 'bad id!' }))).toEqual({
+      ok: false, reason: expect.stringMatching(/^not an enriched event v1: customerId: /),
+    });
+  });
+});
