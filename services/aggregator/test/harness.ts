@@ -86,7 +86,7 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
 
   return {
     prefix, env, config, kafka, redis, tenants, events, expected, counters, actual,
-    /** As the enricher writes them: v2 messages of up to `perMessage` events, each of one tenant and batch (order kept per tenant). */
+    /** As the enricher writes them: v2 messages of up to `perMessage` events, each of one tenant and batch (order kept per batch; see enrichedBatches). */
     async produce(list: EnrichedEvent[], perMessage = 50) {
       const batches = enrichedBatches(list, perMessage);
       for (const chunk of chunkMessages(batches.map((b) => ({ key: b.customerId, value: JSON.stringify(b) })))) {
@@ -125,7 +125,10 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
   };
 }
 
-/** v2 messages of up to `perMessage` events; events of one message share tenant and request fields. */
+/**
+ * v2 messages of up to `perMessage` events; events of one message share tenant and request fields.
+ * Messages come in the order each group first appears, so a tenant's interleaved batches are not interleaved any more.
+ */
 export function enrichedBatches(list: EnrichedEvent[], perMessage: number): EnrichedBatch[] {
   const groups = new Map<string, EnrichedEvent[]>();
   for (const e of list) {

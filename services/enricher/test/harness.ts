@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import {
-  BatchConsumer, chunkMessages, type ConsumedMessage, createClickHouse, createKafka, createProducer, ENRICHED_BATCH_VERSION, type EnrichedBatch, type EnrichedEvent,
+  BatchConsumer, chunkMessages, type ConsumedMessage, createClickHouse, createKafka, createProducer, enrichedBatchSchema, type EnrichedEvent, enrichedEventSchema,
   ensureTopics, parseEnv, RAW_BATCH_VERSION, RAW_EVENT_VERSION, type RawBatch, type RawEvent, stringList, tablesFor,
 } from '@cdnlog/common';
 import { deleteTopics, killAll, pipelineTestEnv, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
@@ -77,11 +77,16 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
   async function collectEnriched(): Promise<{ messages: ConsumedMessage[]; events: EnrichedEvent[] }> {
     const events: EnrichedEvent[] = [];
     const messages = await collect(env.KAFKA_TOPIC_ENRICHED!, (m) => {
-      const json = JSON.parse(m.value!.toString()) as EnrichedEvent | EnrichedBatch;
-      if (json.v === ENRICHED_BATCH_VERSION) {
-        const { events: list, ...request } = json;
-        for (const e of list) events.push({ ...request, ...e, v: 1 });
-      } else events.push(json);
+      const json: unknown = JSON.parse(m.value!.toString());
+      const batch = enrichedBatchSchema.safeParse(json);
+      if (batch.success) {
+        const { v: _v, events: list, ...request } = batch.data;
+        for (const e of list) events.push({ v: 1, ...request, ...e });
+        return;
+      }
+      const single = enrichedEventSchema.safeParse(json);
+      if (!single.success) throw new Error(`not an enriched message v1 or v2 at ${m.partition}:${m.offset}: ${batch.error.message}`);
+      events.push(single.data);
     });
     return { messages, events };
   }

@@ -12,6 +12,11 @@ describe('chunkMessages (produce calls inside a transaction)', () => {
     expect(shape(chunkMessages([msg(400), msg(500), msg(200), msg(1500), msg(100)], 100, 1000))).toEqual([[400, 500], [200], [1500], [100]]);
   });
 
+  it('counts string values in UTF-8 bytes, not characters', () => {
+    const chunks = chunkMessages([{ key: 'k', value: 'é'.repeat(300) }, { key: 'k', value: 'é'.repeat(300) }], 100, 1000);
+    expect(chunks.map((c) => c.length)).toEqual([1, 1]); // 600 bytes each
+  });
+
   it('nothing in, nothing out', () => {
     expect(chunkMessages([], 3, 1000)).toEqual([]);
   });

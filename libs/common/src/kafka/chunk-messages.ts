@@ -16,7 +16,7 @@ export function chunkMessages(messages: OutgoingMessage[], maxMessages = TRANSAC
   let chunk: OutgoingMessage[] = [];
   let bytes = 0;
   for (const message of messages) {
-    const size = message.value.length;
+    const size = typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length;
     if (chunk.length > 0 && (chunk.length >= maxMessages || bytes + size > maxBytes)) {
       chunks.push(chunk);
       chunk = [];

@@ -1,5 +1,5 @@
 import {
-  ENRICHED_BATCH_MAX_EVENTS, ENRICHED_BATCH_VERSION, ENRICHED_EVENT_VERSION, enrichedBatchEventSchema, enrichedBatchSchema, enrichedEventSchema, issueSummary, readVersioned,
+  ENRICHED_BATCH_VERSION, ENRICHED_EVENT_VERSION, enrichedBatchEventSchema, enrichedBatchSchema, enrichedEventSchema, issueSummary, readVersioned,
 } from '@cdnlog/common';
 import { z } from 'zod';
 
@@ -20,8 +20,9 @@ const requestFields = {
 } as const;
 
 const liveEventV1Schema = enrichedEventSchema.pick({ v: true, ...requestFields, ...eventFields });
+/** No upper bound on events here: a later enricher may write larger messages, and dropping them would lose counts. */
 const liveBatchV2Schema = enrichedBatchSchema.pick({ v: true, ...requestFields }).extend({
-  events: z.array(enrichedBatchEventSchema.pick(eventFields)).min(1).max(ENRICHED_BATCH_MAX_EVENTS),
+  events: z.array(enrichedBatchEventSchema.pick(eventFields)).min(1),
 });
 
 /** One event as the live window sees it, whichever message version it came in. */
