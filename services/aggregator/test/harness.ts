@@ -4,7 +4,7 @@ import {
   chunkMessages, createKafka, createProducer, createRedis, ENRICHED_BATCH_VERSION, type EnrichedBatch, type EnrichedEvent, ensureTopics, LIVE_COUNTER_FIELDS, parseEnv,
   redisKeys, scanKeys,
 } from '@cdnlog/common';
-import { deleteTopics, killAll, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { deleteTopics, groupIntoParts, killAll, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 
 export type Counters = Record<(typeof LIVE_COUNTER_FIELDS)[number], number>;
@@ -130,23 +130,12 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
  * Messages come in the order each group first appears, so a tenant's interleaved batches are not interleaved any more.
  */
 export function enrichedBatches(list: EnrichedEvent[], perMessage: number): EnrichedBatch[] {
-  const groups = new Map<string, EnrichedEvent[]>();
-  for (const e of list) {
-    const key = [e.customerId, e.batchId, e.batchKey, e.receivedAt, e.enrichedAt].join('\0');
-    const group = groups.get(key);
-    if (group) group.push(e);
-    else groups.set(key, [e]);
-  }
-  const out: EnrichedBatch[] = [];
-  for (const group of groups.values()) {
-    for (let i = 0; i < group.length; i += perMessage) {
-      const part = group.slice(i, i + perMessage);
-      const { customerId, receivedAt, enrichedAt, batchId, batchKey } = part[0]!;
-      out.push({
-        v: ENRICHED_BATCH_VERSION, customerId, receivedAt, enrichedAt, batchId, batchKey: batchKey ?? '',
-        events: part.map(({ v: _v, customerId: _c, receivedAt: _r, enrichedAt: _e, batchId: _b, batchKey: _k, ...event }) => event),
-      });
-    }
-  }
-  return out;
+  const parts = groupIntoParts(list, (e) => [e.customerId, e.batchId, e.batchKey, e.receivedAt, e.enrichedAt].join('\0'), perMessage);
+  return parts.map((part) => {
+    const { customerId, receivedAt, enrichedAt, batchId, batchKey } = part[0]!;
+    return {
+      v: ENRICHED_BATCH_VERSION, customerId, receivedAt, enrichedAt, batchId, batchKey: batchKey ?? '',
+      events: part.map(({ v: _v, customerId: _c, receivedAt: _r, enrichedAt: _e, batchId: _b, batchKey: _k, ...event }) => event),
+    };
+  });
 }

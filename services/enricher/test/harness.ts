@@ -8,7 +8,7 @@ import {
   BatchConsumer, chunkMessages, type ConsumedMessage, createClickHouse, createKafka, createProducer, enrichedBatchSchema, type EnrichedEvent, enrichedEventSchema,
   ensureTopics, parseEnv, RAW_BATCH_VERSION, RAW_EVENT_VERSION, type RawBatch, type RawEvent, stringList, tablesFor,
 } from '@cdnlog/common';
-import { deleteTopics, killAll, pipelineTestEnv, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { deleteTopics, groupIntoParts, killAll, pipelineTestEnv, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 
 /** `brokerDefaultLimits`: create the topics without our 8 MB max.message.bytes (the broker's 1 MB applies). */
@@ -149,20 +149,8 @@ export async function enricherTestbed(tag: string, extraEnv: Record<string, stri
 
 /** Raw v2 messages of up to `perMessage` events, grouped by tenant and batch (each message is one tenant's, one batch's). */
 export function rawBatches(events: RawEvent[], perMessage: number): RawBatch[] {
-  const groups = new Map<string, RawEvent[]>();
-  for (const e of events) {
-    const key = `${e.customerId}\0${e.batchId}\0${e.receivedAt}`;
-    const list = groups.get(key);
-    if (list) list.push(e);
-    else groups.set(key, [e]);
-  }
-  const out: RawBatch[] = [];
-  for (const list of groups.values()) {
-    for (let i = 0; i < list.length; i += perMessage) {
-      const part = list.slice(i, i + perMessage);
-      const { customerId, receivedAt, batchId } = part[0]!;
-      out.push({ v: RAW_BATCH_VERSION, customerId, receivedAt, batchId, events: part.map(({ v: _v, customerId: _c, receivedAt: _r, batchId: _b, ...event }) => event) });
-    }
-  }
-  return out;
+  return groupIntoParts(events, (e) => `${e.customerId}\0${e.batchId}\0${e.receivedAt}`, perMessage).map((part) => {
+    const { customerId, receivedAt, batchId } = part[0]!;
+    return { v: RAW_BATCH_VERSION, customerId, receivedAt, batchId, events: part.map(({ v: _v, customerId: _c, receivedAt: _r, batchId: _b, ...event }) => event) };
+  });
 }

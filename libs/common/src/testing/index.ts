@@ -5,3 +5,4 @@ export * from './logger';
 export * from './stack-processes';
 export * from './services';
 export * from './pipeline-env';
+export * from './group-into-parts';
