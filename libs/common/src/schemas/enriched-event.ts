@@ -40,10 +40,12 @@ export const enrichedEventSchema = z.object({
   batchId: z.string(),
   batchKey: z
     .string()
+    .max(64)
     .optional()
     .describe(
-      'The same for every copy of a raw message an edge re-sent with the same idempotency key (from the raw message); '
-      + '"" when the request had none. The live window counts one copy per batchKey. Absent in messages written before it existed.',
+      'The same for every copy of a raw message an edge re-sent with the same idempotency key (from the raw message, at most 64 characters '
+      + 'there too); "" when the request had none. The live window counts one copy per batchKey (a Redis key is named after it). '
+      + 'Absent in messages written before it existed.',
     ),
   clientIp: z.string(),
   country: z.string().max(2).describe('ISO 3166-1 alpha-2, or "" when unknown/private'),

@@ -21,13 +21,16 @@ describe('decodeLiveMessage', () => {
     expect(decodeLiveMessage(buf({ v: 1, ...request, ...fields(7) }))).toEqual({ ok: true, events: [{ ...live(7), v: 1 }] });
   });
 
-  it('rejects, with the reason: empty, not JSON, an unknown version, a v2 without events or with a bad event', () => {
+  it('rejects, with the reason: empty, not JSON, an unknown version, a v2 without events, with a bad event or a batchKey over 64 characters', () => {
     expect(decodeLiveMessage(null)).toEqual({ ok: false, reason: 'empty message' });
     expect(decodeLiveMessage(buf('{"v":2,'))).toEqual({ ok: false, reason: expect.stringMatching(/^not JSON: /) });
     expect(decodeLiveMessage(buf({ v: 3 }))).toEqual({ ok: false, reason: 'unknown enriched message version 3 (this aggregator reads v1 and v2)' });
     expect(decodeLiveMessage(buf({ v: 2, ...request, events: [] }))).toEqual({ ok: false, reason: expect.stringMatching(/^not an enriched batch v2: events: /) });
     expect(decodeLiveMessage(buf({ v: 2, ...request, events: [fields(1), { ...fields(2), status: 'x' }] }))).toEqual({
       ok: false, reason: expect.stringMatching(/^not an enriched batch v2: events\.1\.status: /),
+    });
+    expect(decodeLiveMessage(buf({ v: 2, ...request, batchKey: 'k'.repeat(65), events: [fields(1)] }))).toEqual({
+      ok: false, reason: expect.stringMatching(/^not an enriched batch v2: batchKey: /),
     });
     expect(decodeLiveMessage(buf({ v: 1, ...request, ...fields(1), customerId: 'bad id!' }))).toEqual({
       ok: false, reason: expect.stringMatching(/^not an enriched event v1: customerId: /),
