@@ -26,6 +26,7 @@ export * from './tenants/registry';
 export * from './tenants/reload-on-signal';
 export * from './redis/keys';
 export * from './http/error-handler';
+export * from './http/send-json';
 export * from './schemas/enriched-event';
 export * from './schemas/issue-summary';
 export * from './schemas/versioned-message';

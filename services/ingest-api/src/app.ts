@@ -1,46 +1,32 @@
-import express, { type Express, type Request, type Response } from 'express';
-import { AppError, errorHandler, type HealthCheck, notFound, opsRoutes, type Metrics } from '@cdnlog/common';
-import { admissionError, ingestErrors } from './errors';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express from 'express';
+import { errorHandler, type HealthCheck, notFound, opsRoutes, type Metrics } from '@cdnlog/common';
 import { openApiDocument } from './openapi';
-import { postLogs, type PostLogsDeps } from './routes/post-logs';
+import { logsEndpoint, type LogsEndpointDeps } from './routes/logs-endpoint';
 
-export interface AppDeps extends PostLogsDeps {
+export interface AppDeps extends LogsEndpointDeps {
   registryMetrics: Metrics;
-  /** Event-loop delay: CPU saturation sheds requests before their bodies are read. */
-  shedder?: { overloaded(): boolean };
   readiness: Record<string, HealthCheck>;
 }
 
-/** The ingest API as an express app (main.ts wires it; tests start it on a free port). */
-export function createApp(deps: AppDeps): Express {
+/**
+ * The ingest API's HTTP handler (main.ts serves it; tests start it on a free port).
+ *
+ * Every route is an express route. `POST /v1/logs` at its exact path is also
+ * dispatched here before express sees the request: express 5 re-prototypes
+ * each request and response and walks its router, which cost ~0.25 ms of CPU
+ * per request on the benchmark host, more than everything else a single-event
+ * request needs (measured in docs/benchmarks.md). Variants express would
+ * match too (`/v1/logs/`, other letter case) still reach the same endpoint
+ * through express.
+ */
+export function createApp(deps: AppDeps): RequestListener {
+  const postLogs = logsEndpoint(deps);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const handle = postLogs(deps);
-  let inflight = 0;
-  app.post('/v1/logs', async (req: Request, res: Response) => {
-    const stop = deps.metrics.requestSeconds.startTimer();
-    let code = 'ok';
-    inflight++;
-    res.on('close', () => inflight--);
-    res.on('finish', () => {
-      stop();
-      deps.metrics.requests.inc({ status: String(res.statusCode), code });
-    });
-    try {
-      // Shed load before reading the body: a spike gets fast 429s instead of slow answers for everyone.
-      if (inflight > deps.limits.maxInflightRequests) throw ingestErrors.tooManyInflight();
-      const refused = admissionError(deps.publisher.pressure());
-      if (refused) throw refused;
-      if (deps.shedder?.overloaded()) throw ingestErrors.cpuSaturated();
-      await handle(req, res);
-    } catch (err) {
-      code = err instanceof AppError ? err.code : 'internal_error';
-      throw err;
-    }
-  });
-
+  app.post('/v1/logs', (req, res) => postLogs(req, res));
   const document = openApiDocument({ maxBodyBytes: deps.limits.maxBodyBytes, maxEntries: deps.limits.maxEntries });
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
@@ -48,5 +34,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(opsRoutes({ registry: deps.registryMetrics.registry, readiness: deps.readiness, isShuttingDown: deps.isShuttingDown }));
   app.use(notFound());
   app.use(errorHandler(deps.logger));
-  return app;
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST' && isLogsPath(req.url)) void postLogs(req, res);
+    else app(req, res);
+  };
+}
+
+function isLogsPath(url: string | undefined): boolean {
+  return url === '/v1/logs' || (url !== undefined && url.startsWith('/v1/logs?'));
 }

@@ -159,6 +159,24 @@ describe('POST /v1/logs on the real Kafka', () => {
     expect((await ingest.post([entry()], open())).status).toBe(202);
   });
 
+  it('answers alike on the direct path and on the spellings only express routes (trailing slash, letter case)', async () => {
+    // app.ts serves POST /v1/logs (with or without a query) before express; express serves the variants it matches.
+    const answers = [];
+    for (const path of ['/v1/logs?src=edge', '/v1/logs/', '/V1/Logs']) {
+      const before = await ingest.messageCount();
+      const ok = await fetch(`${ingest.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...open() }, body: JSON.stringify(entry()) });
+      expect(ok.status).toBe(202);
+      expect(ok.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(await ok.json()).toEqual({ accepted: 1, batchId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(await ingest.messageCount()).toBe(before + 1);
+
+      const refused = await fetch(`${ingest.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+      answers.push({ status: refused.status, type: refused.headers.get('content-type'), body: await refused.json() });
+    }
+    const missingId = { error: 'missing_customer_id', message: 'The x-customer-id header is required.' };
+    expect(answers).toEqual(Array(3).fill({ status: 401, type: 'application/json; charset=utf-8', body: missingId }));
+  });
+
   it('serves its OpenAPI document, health, readiness and metrics', async () => {
     const doc = (await (await fetch(`${ingest.url}/openapi.json`)).json()) as {
       openapi: string;

@@ -1,5 +1,4 @@
-import type { Express } from 'express';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 
 /**
  * Pending-connection queue of the listening socket (the kernel caps it at
@@ -46,14 +45,14 @@ export interface ListenOptions {
 }
 
 /**
- * Start an express app and resolve once it is listening (rejects on EADDRINUSE
+ * Start an HTTP handler (an express app, or a listener in front of one) and resolve once it is listening (rejects on EADDRINUSE
  * etc.), with a pending-connection queue of LISTEN_BACKLOG. Requests Node's
  * HTTP parser rejects (CR/LF in a header value, bad framing) get a JSON 400
  * instead of a bare socket close; a request whose headers and body have not
  * all arrived within `requestTimeoutMs` gets a JSON 408 and its connection is
  * closed (the time a handler then takes to answer is not limited by this).
  */
-export function listen(app: Express, port: number, opts: ListenOptions = {}): Promise<Server> {
+export function listen(app: RequestListener, port: number, opts: ListenOptions = {}): Promise<Server> {
   const { host = '0.0.0.0', requestTimeoutMs = REQUEST_TIMEOUT_MS, onRejected } = opts;
   return new Promise((resolve, reject) => {
     const server = createServer({

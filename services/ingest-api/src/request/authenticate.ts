@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { TENANT_ID_PATTERN, type Tenant, type TenantRegistry } from '@cdnlog/common';
 import { ingestErrors } from '../errors';
 
@@ -6,7 +6,7 @@ import { ingestErrors } from '../errors';
  * The tenant of the request: `x-customer-id` must name a registered tenant, and
  * when the tenant has ingest keys, `authorization: Bearer <key>` must match one.
  */
-export function authenticate(req: Request, registry: TenantRegistry): Tenant {
+export function authenticate(req: IncomingMessage, registry: TenantRegistry): Tenant {
   const id = req.headers['x-customer-id'];
   if (id === undefined || id === '') throw ingestErrors.missingCustomerId();
   if (typeof id !== 'string' || !TENANT_ID_PATTERN.test(id)) throw ingestErrors.invalidCustomerId();

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { ingestErrors } from '../errors';
 
@@ -8,7 +8,7 @@ import { ingestErrors } from '../errors';
  * both counted and the read is abandoned as soon as either passes the limit,
  * so a gzip bomb is cut off early instead of being inflated into memory.
  */
-export async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') throw ingestErrors.unsupportedEncoding(encoding);
   const declared = Number(req.headers['content-length']);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
-import type { Logger, TenantRegistry } from '@cdnlog/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson, type Logger, type TenantRegistry } from '@cdnlog/common';
 import { admissionError, ingestErrors } from '../errors';
 import { toRawMessages } from '../events/to-raw-messages';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
@@ -41,7 +41,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  */
 export function postLogs(deps: PostLogsDeps) {
   const { limits } = deps;
-  return async (req: Request, res: Response): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (deps.isShuttingDown()) throw ingestErrors.shuttingDown();
     const tenant = authenticate(req, deps.registry);
     const format = bodyFormat(req.headers['content-type']);
@@ -98,6 +98,6 @@ export function postLogs(deps: PostLogsDeps) {
       );
     }
     deps.metrics.eventsAccepted.inc(entries.length);
-    res.status(202).json({ accepted: entries.length, batchId });
+    sendJson(res, 202, { accepted: entries.length, batchId });
   };
 }
