@@ -44,12 +44,17 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
+/** Each tenant's digests as bytes, decoded once per registry load (keyed by the tenant's digest list). */
+const decoded = new WeakMap<string[], Buffer[]>();
+
 function matchesAny(presented: string, digests: string[]): boolean {
-  const candidate = Buffer.from(sha256Hex(presented), 'hex');
+  const candidate = createHash('sha256').update(presented, 'utf8').digest();
+  let bytes = decoded.get(digests);
+  if (!bytes) decoded.set(digests, (bytes = digests.map((d) => Buffer.from(d, 'hex'))));
   let match = false;
-  for (const d of digests) {
+  for (const d of bytes) {
     // No early exit: the time taken does not depend on which digest matched.
-    if (timingSafeEqual(candidate, Buffer.from(d, 'hex'))) match = true;
+    if (timingSafeEqual(candidate, d)) match = true;
   }
   return match;
 }
