@@ -24,6 +24,7 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
   const publisher = new Publisher(producer, {
     topic,
     lingerMs: config.PUBLISH_LINGER_MS,
+    minSendIntervalMs: config.PUBLISH_MIN_SEND_INTERVAL_MS,
     maxBatchEvents: config.PUBLISH_MAX_BATCH_EVENTS,
     capacity: config.PUBLISH_BUFFER_EVENTS,
     timeoutMs: config.PUBLISH_TIMEOUT_MS,

@@ -44,6 +44,40 @@ describe('Publisher', () => {
     expect(producer.sends.map((s) => s.messages.length)).toEqual([6, 6, 15]); // alone, larger than the bound
   });
 
+  it('under sustained load starts produce calls at most every minSendIntervalMs; an idle publisher still sends after the linger', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, minSendIntervalMs: 60, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 1000 });
+    void publisher.publish(msgs(1), 1);
+    await tick(10);
+    expect(producer.sends).toHaveLength(1); // idle: out after the 1 ms linger, not after 60
+    for (let i = 0; i < 5; i++) void publisher.publish(msgs(1), 1);
+    producer.sends[0]!.settle();
+    await tick(20);
+    expect(producer.sends).toHaveLength(1); // the send took ~10 ms: the next waits for 60 ms after its start
+    for (let i = 0; i < 5; i++) void publisher.publish(msgs(1), 1);
+    await tick(60);
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([1, 10]);
+    producer.sends[1]!.settle();
+    await tick(10);
+    // Nothing queued meanwhile: the publisher is idle again, and the next request goes after the linger.
+    void publisher.publish(msgs(1), 1);
+    await tick(65);
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([1, 10, 1]);
+    producer.sends[2]!.settle();
+  });
+
+  it('a full batch does not wait for minSendIntervalMs', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, minSendIntervalMs: 10_000, maxBatchEvents: 10, capacity: 1000, timeoutMs: 1000 });
+    void publisher.publish(msgs(1), 1);
+    await tick(10);
+    for (let i = 0; i < 10; i++) void publisher.publish(msgs(1), 1);
+    producer.sends[0]!.settle();
+    await tick(10);
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([1, 10]);
+    producer.sends[1]!.settle();
+  });
+
   it('requests arriving while a send is in flight leave together in the next call', async () => {
     const producer = new ControlledProducer();
     const publisher = new Publisher(producer, { topic: 't', lingerMs: 1, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 1000 });

@@ -29,6 +29,8 @@ export interface PublisherOptions {
   topic: string;
   /** Gather concurrent requests for this long into one produce call. */
   lingerMs: number;
+  /** Least time between the starts of two produce calls while requests keep queuing (see flushAfterSend). Default 0. */
+  minSendIntervalMs?: number;
   /** Upper bound of events in one produce call (whole requests are never split). */
   maxBatchEvents: number;
   /** Events accepted but not yet settled by Kafka; admission stops at 90 %. */
@@ -178,6 +180,7 @@ export class Publisher {
     const messages = groups.length === 1 ? groups[0]!.messages : groups.flatMap((g) => g.messages);
 
     const started = process.hrtime.bigint();
+    const startedAt = Date.now();
     const send = this.producer
       .send(this.opts.topic, messages)
       .then(
@@ -196,8 +199,24 @@ export class Publisher {
       .finally(() => {
         this.inflightEvents -= events;
         this.sends.delete(send);
-        if (this.queue.length > 0) this.flush();
+        if (this.queue.length > 0) this.flushAfterSend(startedAt);
       });
-    this.sends.set(send, Date.now());
+    this.sends.set(send, startedAt);
+  }
+
+  /**
+   * After a send: what queued meanwhile goes out once `minSendIntervalMs`
+   * passed since that send started (or the batch is full), not at once.
+   * Without this a steady stream of requests made one produce call per broker
+   * round trip (~4 ms: ~180 calls/s at 2,000 single-event requests/s), and each
+   * call costs about the same CPU however few messages it carries. A request
+   * reaching an idle publisher still waits only `lingerMs`.
+   */
+  private flushAfterSend(startedAt: number): void {
+    const due = startedAt + (this.opts.minSendIntervalMs ?? 0) - Date.now();
+    if (due <= 0 || this.queuedEvents >= this.opts.maxBatchEvents) return this.flush();
+    // A linger timer set while the send was in flight would fire too early: this one replaces it.
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), due);
   }
 }
