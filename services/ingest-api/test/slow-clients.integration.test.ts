@@ -68,6 +68,23 @@ describe('slow clients', () => {
     expect(await ingest.messageCount()).toBe(before + 1);
   });
 
+  it('a client that hangs up in the middle of its body frees its slot at once, not at the 408', async () => {
+    const before = await ingest.messageCount();
+    const body = JSON.stringify([entry()]);
+    const head = `POST /v1/logs HTTP/1.1\r\nhost: x\r\nx-customer-id: ${ingest.tenants.open}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
+    const gone = [trickle(head + body.slice(0, 10)), trickle(head + body.slice(0, 10))];
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await ingest.post([entry()], { 'x-customer-id': ingest.tenants.open })).status).toBe(429); // both slots held
+    for (const { socket, answer } of gone) {
+      socket.destroy();
+      await answer;
+    }
+    // Within 1 s of the hang-up, well before the 408 (REQUEST_TIMEOUT_MS 2,000 from the requests' start) would free the slots.
+    const ok = await waitFor(() => ingest.post([entry()], { 'x-customer-id': ingest.tenants.open }), (r) => r.status !== 429, { timeoutMs: 1000, intervalMs: 20, what: 'a slot' });
+    expect(ok.status).toBe(202);
+    expect(await ingest.messageCount()).toBe(before + 1);
+  });
+
   it('a client that keeps sending after its 408 is cut off: the late rest of its body is never handled, nothing published', async () => {
     const before = await ingest.messageCount();
     const body = JSON.stringify([entry()]);
