@@ -37,6 +37,7 @@ export function createAggregator(config: AggregatorConfig, logger: Logger) {
   const consumer: BatchConsumer = new BatchConsumer({
     kafka, logger, metrics, groupId: config.AGGREGATOR_GROUP_ID, topics: [topics.enriched],
     maxBytesPerPartition: ENRICHED_FETCH_BYTES_PER_PARTITION, maxBytes: ENRICHED_FETCH_MAX_BYTES, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
     handler: handleEnrichedBatch({
       redis, rebuild, logger, metrics: m,
       settings: { windowMinutes: config.LIVE_WINDOW_MINUTES, graceSeconds: config.LIVE_KEY_GRACE_SECONDS, topN: config.LIVE_TOP_N },

@@ -49,6 +49,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     // A v2 raw message holds a whole request (~8x smaller gzipped): 256 KB per partition is ~6,000 events per fetch, not ~25,000.
     maxBytesPerPartition: RAW_FETCH_BYTES_PER_PARTITION,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
     handler: handleRawBatch({ writer, geo, userAgents, maxRows: config.FLUSH_MAX_ROWS, onItems: m.consumed }),
   });
 

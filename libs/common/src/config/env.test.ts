@@ -23,6 +23,7 @@ describe('parseEnv', () => {
     expect(config.CLICKHOUSE_DATABASE).toBe('cdnlog');
     expect(config.REDIS_CLUSTER_NODES).toBeUndefined();
     expect(config.DEBUG).toBe(false);
+    expect([config.KAFKA_FETCH_MIN_BYTES, config.KAFKA_FETCH_MAX_WAIT_MS]).toEqual([65_536, 100]);
   });
 
   it('parses a broker list and trims entries', () => {
@@ -50,6 +51,14 @@ describe('parseEnv', () => {
       'CLICKHOUSE_DATABASE: must be an identifier: letters, digits and _, not starting with a digit (got "db; DROP TABLE x")',
       'PORT: must be a TCP port number (got "eighty")',
       'DEBUG: must be true or false (got "maybe")',
+    ]);
+  });
+
+  it('bounds the consumer fetch settings', () => {
+    expect(parseEnv(schema, { KAFKA_FETCH_MIN_BYTES: '1', KAFKA_FETCH_MAX_WAIT_MS: '5000' })).toMatchObject({ KAFKA_FETCH_MIN_BYTES: 1, KAFKA_FETCH_MAX_WAIT_MS: 5000 });
+    expect(problems({ KAFKA_FETCH_MIN_BYTES: '0', KAFKA_FETCH_MAX_WAIT_MS: '5001' })).toEqual([
+      'KAFKA_FETCH_MIN_BYTES: must be at least 1 (got "0")',
+      'KAFKA_FETCH_MAX_WAIT_MS: must be at most 5000 (got "5001")',
     ]);
   });
 

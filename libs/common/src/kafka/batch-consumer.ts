@@ -58,6 +58,10 @@ export interface BatchConsumerOptions {
   maxBytesPerPartition?: number;
   /** Bytes one fetch may return over all partitions (kafkajs' default is 10 MB). */
   maxBytes?: number;
+  /** The broker holds a fetch until this many bytes are ready or `maxWaitTimeMs` passed (KAFKA_FETCH_MIN_BYTES; default 1). */
+  minBytes?: number;
+  /** KAFKA_FETCH_MAX_WAIT_MS; default kafkajs' 5000. */
+  maxWaitTimeMs?: number;
   sessionTimeoutMs?: number;
   /** Backoff for a failing handler: it is retried, never skipped. */
   retryInitialMs?: number;
@@ -108,6 +112,8 @@ export class BatchConsumer {
       heartbeatInterval: this.heartbeatIntervalMs,
       maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
       maxBytes: opts.maxBytes ?? 10_485_760,
+      minBytes: opts.minBytes ?? 1,
+      maxWaitTimeInMs: opts.maxWaitTimeMs ?? 5000,
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
