@@ -23,7 +23,7 @@ describe('parseEnv', () => {
     expect(config.CLICKHOUSE_DATABASE).toBe('cdnlog');
     expect(config.REDIS_CLUSTER_NODES).toBeUndefined();
     expect(config.DEBUG).toBe(false);
-    expect([config.KAFKA_FETCH_MIN_BYTES, config.KAFKA_FETCH_MAX_WAIT_MS]).toEqual([65_536, 100]);
+    expect([config.KAFKA_FETCH_MIN_BYTES, config.KAFKA_FETCH_MAX_WAIT_MS]).toEqual([16_384, 100]);
   });
 
   it('parses a broker list and trims entries', () => {
