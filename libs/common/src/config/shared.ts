@@ -37,6 +37,14 @@ export const kafkaEnv = {
   KAFKA_GZIP_LEVEL: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be 1..9').max(9, 'must be 1..9').default(1),
 };
 
+/** What the two consumers (enricher, aggregator) share about failing data and health (docs/architecture.md, "Error classes"). */
+export const consumerEnv = {
+  /** A partition whose fetched messages made no progress for this long counts as stuck: readiness fails and the gauge shows it. */
+  CONSUMER_STUCK_AFTER_MS: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1000, 'must be at least 1000').default(120_000),
+  /** How long an unclassified store error is retried as transient before the data it concerns is isolated and dead-lettered. */
+  UNKNOWN_ERROR_GRACE_MS: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').default(120_000),
+};
+
 export const clickhouseEnv = {
   CLICKHOUSE_URL: httpUrl('http://127.0.0.1:18123'),
   CLICKHOUSE_USER: z.string().default('default'),
