@@ -1,6 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { errorFields, type Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/registry';
+import { type PartitionHealth, PartitionProgress } from './partition-progress';
 
 export interface ConsumedMessage {
   topic: string;
@@ -68,6 +69,12 @@ export interface BatchConsumerOptions {
   retryMaxMs?: number;
   /** How often `cdnlog_consumer_lag` is sampled (with `metrics`). Default 10 s. */
   lagSampleMs?: number;
+  /**
+   * A partition whose fetched messages have made no progress for this long counts
+   * as stuck (`stuckPartitions()`, readiness). Default 120 s: longer than any
+   * healthy flush or retry backoff, shorter than the 15-minute live window.
+   */
+  stuckAfterMs?: number;
 }
 
 export interface TopicPartitionOffset {
@@ -85,8 +92,15 @@ export interface TopicPartitionOffset {
  * Guarantees: a batch's offsets are committed only after its handler resolved
  * (at-least-once). A handler that throws is retried with exponential backoff
  * (heartbeating meanwhile) until it succeeds or the partition is revoked: no
- * message is skipped because a downstream store was briefly unavailable.
- * Poison messages are the handler's business (send them to the DLQ and return).
+ * message is skipped because a downstream store was briefly unavailable. So a
+ * handler throws only for transient errors (errors/error-class.ts); data a store
+ * refuses is the handler's to isolate and dead-letter before it returns.
+ *
+ * Health: per owned partition, how long fetched messages have waited without
+ * progress and how old the oldest of them is (`PartitionProgress`), as the
+ * gauges `cdnlog_consumer_stalled_seconds` and
+ * `cdnlog_consumer_oldest_unprocessed_age_seconds`, and `stuckPartitions()`.
+ * `manual` consumers report their commits with `finished()`.
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
@@ -101,6 +115,7 @@ export class BatchConsumer {
   private readonly handlerErrors;
   /** kafkajs sends a heartbeat only when this much time passed since the last one answered. */
   private readonly heartbeatIntervalMs: number;
+  private readonly progress = new PartitionProgress();
 
   constructor(private readonly opts: BatchConsumerOptions) {
     const sessionTimeout = opts.sessionTimeoutMs ?? 30_000;
@@ -120,6 +135,7 @@ export class BatchConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
       this.assignment = new Map(Object.entries(e.payload.memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]));
+      this.progress.retain((topic, partition) => this.isAssigned(topic, partition));
       opts.logger.info('consumer joined group', { groupId: opts.groupId, assignment: e.payload.memberAssignment });
     });
     this.consumer.on(this.consumer.events.CRASH, (e) => {
@@ -137,6 +153,24 @@ export class BatchConsumer {
     );
     this.batchSize = opts.metrics?.histogram('consumer_batch_size', 'Messages per handled partition batch', [1, 10, 100, 500, 1000, 5000, 10000], ['topic']);
     this.handlerErrors = opts.metrics?.counter('consumer_handler_errors_total', 'Handler attempts that threw (they are retried)', ['topic']);
+    const progress = this.progress;
+    const perPartition = (pick: (h: PartitionHealth) => number) =>
+      function (this: { reset(): void; set(labels: { topic: string; partition: string }, value: number): void }) {
+        this.reset();
+        for (const h of progress.health()) this.set({ topic: h.topic, partition: String(h.partition) }, pick(h));
+      };
+    opts.metrics?.gauge(
+      'consumer_stalled_seconds',
+      'Per owned partition: seconds its fetched messages have waited without progress (0 when none waits)',
+      ['topic', 'partition'],
+      perPartition((h) => h.stalledSeconds),
+    );
+    opts.metrics?.gauge(
+      'consumer_oldest_unprocessed_age_seconds',
+      'Per owned partition: age of the oldest fetched message not yet finished (committed), by its broker timestamp; 0 when none',
+      ['topic', 'partition'],
+      perPartition((h) => h.oldestAgeSeconds),
+    );
   }
 
   async start(): Promise<void> {
@@ -182,6 +216,21 @@ export class BatchConsumer {
     this.joined = false;
   }
 
+  /** Partitions whose fetched messages made no progress for longer than `stuckAfterMs` (readiness fails while any is). */
+  stuckPartitions(): PartitionHealth[] {
+    return this.progress.stuck(this.opts.stuckAfterMs ?? 120_000);
+  }
+
+  /** Per owned partition with fetched messages: stalled seconds and oldest unfinished age. */
+  partitionHealth(): PartitionHealth[] {
+    return this.progress.health();
+  }
+
+  /** `manual` consumers: these offsets (next to read) are committed, so everything before them is finished. */
+  finished(offsets: TopicPartitionOffset[]): void {
+    for (const o of offsets) this.progress.finished(o.topic, o.partition, o.offset);
+  }
+
   /** Joined its group and not crashed for good. */
   isHealthy(): boolean {
     return this.running && this.joined && !this.crashed;
@@ -218,6 +267,7 @@ export class BatchConsumer {
 
   /** Move the fetch position of an assigned partition (e.g. to rebuild state). */
   seek(topic: string, partition: number, offset: string): void {
+    this.progress.forget(topic, partition);
     this.consumer.seek({ topic, partition, offset });
   }
 
@@ -245,16 +295,21 @@ export class BatchConsumer {
     };
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const context = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last };
+    this.progress.fetched(batch.topic, batch.partition, batch.messages[0]!.offset, last, partitionBatch.messages[0]!.timestamp);
 
     let delay = this.opts.retryInitialMs ?? 200;
     for (let attempt = 1; ; attempt++) {
       try {
-        if ((await this.opts.handler(partitionBatch, { heartbeat, isRunning, keepAlive })) === 'seeked') return;
+        if ((await this.opts.handler(partitionBatch, { heartbeat, isRunning, keepAlive })) === 'seeked') {
+          this.progress.forget(batch.topic, batch.partition);
+          return;
+        }
         break;
       } catch (err) {
         this.handlerErrors?.inc({ topic: batch.topic });
         if (!isRunning()) {
           this.opts.logger.warn('batch handler failed while stopping or revoked; batch will be redelivered', { ...context, attempt, ...errorFields(err) });
+          this.progress.forget(batch.topic, batch.partition);
           throw err;
         }
         this.opts.logger.error('batch handler failed, retrying', { ...context, attempt, retryInMs: delay, ...errorFields(err) });
@@ -265,7 +320,9 @@ export class BatchConsumer {
 
     resolveOffset(last);
     if ((this.opts.commitMode ?? 'after-batch') === 'after-batch') {
-      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      const next = (BigInt(last) + 1n).toString();
+      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      this.progress.finished(batch.topic, batch.partition, next);
     }
     await heartbeat();
     this.batchSize?.observe({ topic: batch.topic }, batch.messages.length);
