@@ -1,3 +1,4 @@
+import { MAX_BYTES_SENT } from '@cdnlog/common';
 import { z } from 'zod';
 import { entrySchema } from './validation/entry-schema';
 
@@ -16,9 +17,16 @@ const errorResponse = (description: string, codes: string[]) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
+/** What the generated entry schema cannot say: how accepted text is made canonical. */
+const ENTRY_DESCRIPTION =
+  'One access-log entry. Lengths count Unicode code points. Text that holds an unpaired UTF-16 surrogate (JSON such as "\\ud800", ' +
+  'valid JSON but not encodable as UTF-8) is accepted with each unpaired surrogate replaced by U+FFFD (the replacement character), ' +
+  `as a UTF-8 decoder would; surrogate pairs are kept. bytesSent is at most ${MAX_BYTES_SENT} (1 TB) per request.`;
+
 /**
  * The ingest API's OpenAPI 3.1 document. The entry schema is generated from
- * the same zod schema that validates requests, so the two cannot drift.
+ * the same zod schema that validates requests, so the two cannot drift
+ * (bounds such as bytesSent's maximum come from there).
  */
 export function openApiDocument(limits: { maxBodyBytes: number; maxEntries: number }) {
   const entry = z.toJSONSchema(entrySchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
@@ -64,6 +72,6 @@ export function openApiDocument(limits: { maxBodyBytes: number; maxEntries: numb
       '/readyz': { get: { summary: 'Kafka reachable and tenant registry loaded', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
     },
-    components: { schemas: { Entry: entry, Error: errorBody } },
+    components: { schemas: { Entry: { ...entry, description: ENTRY_DESCRIPTION }, Error: errorBody } },
   };
 }

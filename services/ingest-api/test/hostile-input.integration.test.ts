@@ -1,6 +1,8 @@
 /**
  * Hostile and malformed input, on purpose. Every case gets a clear 4xx with a
  * stable error code, nothing is published, and the process keeps serving.
+ * Last, input that is valid but not canonical (a lone surrogate) is accepted
+ * repaired, and numbers no store could sum are refused.
  */
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -221,5 +223,33 @@ describe('hostile input to POST /v1/logs', () => {
     const ok = await ingest.post([entry()], open());
     expect(ok.status).toBe(202);
     expect(await ingest.messageCount()).toBe(publishedBefore + 1);
+  });
+});
+
+describe('valid but not canonical input (after the cases above: these publish)', () => {
+  it('a lone surrogate in the path → 202; the raw message carries U+FFFD instead, and the repair is counted', async () => {
+    const before = await ingest.messageCount();
+    const body = JSON.stringify([entry({ path: '/\ud800x' })]);
+    expect(body).toContain('"path":"/\\ud800x"'); // valid JSON, as an edge would send it
+    const res = await ingest.post(null, open(), body);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ accepted: 1, batchId: expect.any(String) });
+    const messages = await ingest.readTopic(before + 1);
+    const published = messages.find((m) => m.batchId === res.body.batchId);
+    expect(published?.events.map((e) => e.path)).toEqual(['/\ufffdx']);
+    const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+    expect(metrics).toMatch(/^cdnlog_ingest_repaired_strings_total\{field="path",service="ingest-api"\} 1$/m);
+  });
+
+  it('bytesSent 9007199254740991 (sums of it overflow Redis) → 400 naming the field and the bound; nothing published', async () => {
+    const before = await ingest.messageCount();
+    const res = await ingest.post([entry(), entry({ bytesSent: 9007199254740991 })], open());
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'invalid_entries',
+      message: '1 problem(s) in the batch; nothing was accepted. Fix them and resend the whole batch.',
+      details: { problems: [{ index: 1, field: 'bytesSent', message: 'must be at most 1000000000000' }], totalProblems: 1 },
+    });
+    expect(await ingest.messageCount()).toBe(before);
   });
 });

@@ -19,6 +19,18 @@ export const RAW_BATCH_VERSION = 2 as const;
 /** Events per v2 message, at most: ~300 KB of JSON for typical entries, well inside a 1 MB broker message limit once compressed. */
 export const RAW_BATCH_MAX_EVENTS = 500;
 
+/**
+ * Bytes one request may report, at most (1 TB): the ingest API refuses more and
+ * the enricher refuses such events from the raw topic, so no per-minute sum
+ * (Redis int64, ClickHouse UInt64) can overflow at this pipeline's rates. The
+ * schemas below keep accepting any non-negative integer: messages written
+ * before the bound must still decode (the enricher refuses them one by one).
+ */
+export const MAX_BYTES_SENT = 1_000_000_000_000;
+
+/** Response time one request may report, at most (one hour). */
+export const MAX_RESPONSE_TIME_MS = 3_600_000;
+
 /** The fields of one event, without the request-level ones. */
 const eventFields = {
   /** Stable id: the same event re-sent by an edge gets the same id (downstream dedup key). */

@@ -56,6 +56,7 @@ export function postLogs(deps: PostLogsDeps) {
     const validation = validateBatch(raw, { maxAgeMs: limits.maxAgeMs, maxFutureSkewMs: limits.maxFutureSkewMs });
     if (!validation.ok) throw ingestErrors.invalidEntries(validation.problems, validation.totalProblems);
     const { entries } = validation;
+    for (const [field, count] of Object.entries(validation.repaired)) deps.metrics.repairedStrings.inc({ field }, count);
 
     const batchId = randomUUID();
     let claim: Awaited<ReturnType<IdempotencyStore['claim']>> | undefined;

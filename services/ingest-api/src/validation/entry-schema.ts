@@ -1,18 +1,20 @@
 import { isIP } from 'node:net';
+import { MAX_BYTES_SENT, MAX_RESPONSE_TIME_MS } from '@cdnlog/common';
 import { z } from 'zod';
 
 /**
  * One access-log entry as a CDN edge sends it (camelCase). Unknown fields are
  * dropped, optional fields may be absent or null, every string is bounded.
  * The event-time window (too old / too far in the future) is checked by
- * `validateBatch`, because it depends on the clock.
+ * `validateBatch`, because it depends on the clock; so is the one repair of
+ * accepted text (unpaired surrogates → U+FFFD, `repair-strings.ts`).
  */
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
 export const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 export const METHOD = /^[A-Za-z]{1,16}$/;
 
-/** Length bounds of the text fields, in Unicode code points (zod 4 counts a surrogate pair once), and the response-time bound. */
+/** Length bounds of the text fields, in Unicode code points (zod 4 counts a surrogate pair once, a lone surrogate once), and the numeric bounds. */
 export const LIMITS = {
   path: 2048,
   userAgent: 1024,
@@ -21,7 +23,8 @@ export const LIMITS = {
   referer: 2048,
   cacheStatus: 32,
   pop: 32,
-  responseTimeMs: 3_600_000,
+  responseTimeMs: MAX_RESPONSE_TIME_MS,
+  bytesSent: MAX_BYTES_SENT,
 } as const;
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(NO_CONTROL_CHARS, 'must not contain control characters');
@@ -47,13 +50,13 @@ export const entrySchema = z.object({
     .transform((v) => v.toUpperCase()),
   path: text(LIMITS.path).startsWith('/', 'must start with "/"'),
   status: z.number().int('must be an integer').min(100, 'must be between 100 and 599').max(599, 'must be between 100 and 599'),
-  bytesSent: z.number().int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large'),
+  bytesSent: z.number().int('must be an integer').min(0, 'must not be negative').max(LIMITS.bytesSent, `must be at most ${LIMITS.bytesSent}`),
   userAgent: optional(text(LIMITS.userAgent)),
   host: optional(text(LIMITS.host)),
   requestId: optional(text(LIMITS.requestId).min(1, 'must not be empty')),
   referer: optional(text(LIMITS.referer)),
   cacheStatus: optional(text(LIMITS.cacheStatus)),
-  responseTimeMs: optional(z.number().min(0, 'must not be negative').max(LIMITS.responseTimeMs, 'must be at most 3600000 (one hour)')),
+  responseTimeMs: optional(z.number().min(0, 'must not be negative').max(LIMITS.responseTimeMs, `must be at most ${LIMITS.responseTimeMs} (one hour)`)),
   pop: optional(text(LIMITS.pop)),
 });
 

@@ -1,3 +1,5 @@
+import { isWellFormed } from '@cdnlog/common';
+import { TEXT_FIELDS } from './repair-strings';
 import { validateBatch } from './validate-batch';
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -13,6 +15,7 @@ describe('validateBatch', () => {
         { timestamp: '2026-11-22T11:59:00Z', timestampMs: now - 60_000, clientIp: '192.0.2.1', method: 'GET', path: '/a', status: 200, bytesSent: 5, userAgent: undefined },
         { timestamp: now - 1000, timestampMs: now - 1000, clientIp: '192.0.2.1', method: 'POST', path: '/a', status: 200, bytesSent: 5 },
       ],
+      repaired: {},
     });
   });
 
@@ -39,5 +42,46 @@ describe('validateBatch', () => {
   it('is all or nothing: one bad entry fails the batch', () => {
     const result = validateBatch([good, good, { ...good, bytesSent: 1.5 }], window, now);
     expect(result.ok).toBe(false);
+  });
+
+  it('replaces unpaired surrogates in every text field with U+FFFD and counts each repaired field', () => {
+    const lone = { path: '/\ud800x', userAgent: 'ua\udc00', host: '\udbffh', requestId: 'r\udfff', referer: '\udc00\ud800', cacheStatus: 'HIT\ud800', pop: '\ud800' };
+    const result = validateBatch([{ ...good, ...lone }, { ...good, path: '/\udc00' }, good], window, now);
+    expect(result).toMatchObject({
+      ok: true,
+      entries: [
+        { path: '/\ufffdx', userAgent: 'ua\ufffd', host: '\ufffdh', requestId: 'r\ufffd', referer: '\ufffd\ufffd', cacheStatus: 'HIT\ufffd', pop: '\ufffd' },
+        { path: '/\ufffd' },
+        { path: '/a' },
+      ],
+    });
+    expect(result.ok && result.repaired).toEqual({ path: 2, userAgent: 1, host: 1, requestId: 1, referer: 1, cacheStatus: 1, pop: 1 });
+    for (const entry of result.ok ? result.entries : []) for (const field of TEXT_FIELDS) expect(isWellFormed(entry[field] ?? '')).toBe(true);
+  });
+
+  it('keeps surrogate pairs as they are and counts nothing', () => {
+    const paired = { path: '/😀', userAgent: '𝒰𝒜', host: 'a😀', requestId: '😀', referer: 'https://x/😀', cacheStatus: '😀', pop: '😀' };
+    const result = validateBatch([{ ...good, ...paired }], window, now);
+    expect(result).toMatchObject({ ok: true, entries: [paired] });
+    expect(result.ok && result.repaired).toEqual({});
+  });
+
+  it('lengths count code points: a lone surrogate counts one, as its U+FFFD does', () => {
+    expect(validateBatch([{ ...good, pop: '\ud800'.repeat(32) }], window, now)).toMatchObject({ ok: true, entries: [{ pop: '\ufffd'.repeat(32) }] });
+    expect(validateBatch([{ ...good, pop: '\ud800'.repeat(33) }], window, now)).toMatchObject({
+      ok: false,
+      problems: [{ index: 0, field: 'pop', message: 'must be at most 32 characters' }],
+    });
+  });
+
+  it('accepts bytesSent up to 10^12 and refuses one more', () => {
+    expect(validateBatch([{ ...good, bytesSent: 1_000_000_000_000 }], window, now)).toMatchObject({ ok: true, entries: [{ bytesSent: 1_000_000_000_000 }] });
+    for (const bytesSent of [1_000_000_000_001, Number.MAX_SAFE_INTEGER]) {
+      expect(validateBatch([{ ...good, bytesSent }], window, now)).toEqual({
+        ok: false,
+        totalProblems: 1,
+        problems: [{ index: 0, field: 'bytesSent', message: 'must be at most 1000000000000' }],
+      });
+    }
   });
 });

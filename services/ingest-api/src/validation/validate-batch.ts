@@ -1,5 +1,6 @@
 import { type Entry, entrySchema, epochMs } from './entry-schema';
 import { fastEntry } from './fast-entry';
+import { type RepairCounts, repairStrings } from './repair-strings';
 
 export interface Problem {
   /** Position of the entry in the batch (0-based). */
@@ -18,7 +19,8 @@ export interface TimeWindow {
 export type ValidEntry = Entry & { timestampMs: number };
 
 export type BatchValidation =
-  | { ok: true; entries: ValidEntry[] }
+  /** `repaired`: per text field, how many values had unpaired surrogates replaced with U+FFFD. */
+  | { ok: true; entries: ValidEntry[]; repaired: RepairCounts }
   | { ok: false; problems: Problem[]; totalProblems: number };
 
 export const MAX_REPORTED_PROBLEMS = 20;
@@ -30,11 +32,15 @@ const PARSE_OPTIONS = { error: (issue: { input?: unknown }) => (issue.input === 
  * Validate every entry; the batch is all or nothing. Reports at most
  * MAX_REPORTED_PROBLEMS problems (with the total), in entry order. The common
  * case takes the plain-code fast path; an entry it is unsure of goes through
- * the zod schema, which has the last word and writes the messages.
+ * the zod schema, which has the last word and writes the messages. Text with
+ * an unpaired surrogate is valid but not canonical: the fast path leaves it to
+ * zod, and what zod accepts is repaired here (U+FFFD), so every entry returned
+ * is canonical whichever path it took.
  */
 export function validateBatch(raw: unknown[], window: TimeWindow, now = Date.now()): BatchValidation {
   const entries: ValidEntry[] = [];
   const problems: Problem[] = [];
+  const repaired: RepairCounts = {};
   let total = 0;
   const report = (p: Problem) => {
     total++;
@@ -57,6 +63,7 @@ export function validateBatch(raw: unknown[], window: TimeWindow, now = Date.now
         return;
       }
       entry = result.data;
+      repairStrings(entry, repaired);
     }
     const timestampMs = epochMs(entry.timestamp);
     if (timestampMs < now - window.maxAgeMs) {
@@ -71,5 +78,5 @@ export function validateBatch(raw: unknown[], window: TimeWindow, now = Date.now
     }
   });
 
-  return total === 0 ? { ok: true, entries } : { ok: false, problems, totalProblems: total };
+  return total === 0 ? { ok: true, entries, repaired } : { ok: false, problems, totalProblems: total };
 }
