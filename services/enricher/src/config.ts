@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { clickhouseEnv, fields, kafkaEnv, loggingEnv } from '@cdnlog/common';
+import { clickhouseEnv, consumerEnv, fields, kafkaEnv, loggingEnv } from '@cdnlog/common';
 
 /** The GeoLite2 City files of the @ip-location-db package (the local default; production brings MaxMind's file). */
 function defaultMmdbPaths(): string {
@@ -18,6 +18,7 @@ export const configSchema = z.object({
   ...loggingEnv,
   ...kafkaEnv,
   ...clickhouseEnv,
+  ...consumerEnv,
   OPS_PORT: fields.port(9101),
   ENRICHER_GROUP_ID: fields.kafkaName('cdnlog-enricher'),
   /** Stable per instance so a restarted instance fences its own unfinished transaction. */

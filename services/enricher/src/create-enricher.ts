@@ -43,19 +43,27 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     maxWaitMs: config.FLUSH_MAX_WAIT_MS,
     isAssigned: (topic, partition): boolean => consumer.isAssigned(topic, partition),
     onRowsWritten: (touched) => rollups.markDirty(touched),
+    onCommitted: (offsets) => consumer.finished(offsets),
+    unknownErrorGraceMs: config.UNKNOWN_ERROR_GRACE_MS,
   });
   const consumer: BatchConsumer = new BatchConsumer({
     kafka, logger, metrics, groupId: config.ENRICHER_GROUP_ID, topics: [topics.raw], commitMode: 'manual',
     // A v2 raw message holds a whole request (~8x smaller gzipped): 256 KB per partition is ~6,000 events per fetch, not ~25,000.
     maxBytesPerPartition: RAW_FETCH_BYTES_PER_PARTITION,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
     minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
     handler: handleRawBatch({ writer, geo, userAgents, maxRows: config.FLUSH_MAX_ROWS, onItems: m.consumed }),
   });
 
   return {
     metrics, clickhouse, consumer, writer, geo, topics,
-    readiness: { kafka: () => consumer.isHealthy(), clickhouse: () => clickhouseReachable(clickhouse) },
+    readiness: {
+      kafka: () => consumer.isHealthy(),
+      clickhouse: () => clickhouseReachable(clickhouse),
+      // Fails while a raw partition's messages have waited CONSUMER_STUCK_AFTER_MS without being committed.
+      partitions: () => consumer.stuckPartitions().length === 0,
+    },
     async start() {
       await rollups.start();
       await producer.connect();

@@ -7,7 +7,8 @@ import type { UserAgents } from './ua/user-agent';
 
 /**
  * The enricher's batch handler: decode and enrich each message of a partition
- * batch (poison messages become dead letters with their reason) and buffer it
+ * batch (a message that cannot be decoded, and each event that cannot be
+ * stored, becomes a dead letter with its reason) and buffer it
  * in the writer. Whenever the buffer holds `maxRows` rows the handler waits for
  * the flush (heartbeating) before reading on, also in the middle of a batch:
  * one fetch can hold tens of thousands of events (a v2 message carries a whole
@@ -26,8 +27,15 @@ export function handleRawBatch(deps: { writer: BatchWriter; geo: GeoIp; userAgen
       let item: WriterItem;
       if (decoded.ok) {
         const request = enrichRequest(decoded.request, enrichedAt);
-        item = { kind: 'events', topic, partition, offset: message.offset, request, events: decoded.events.map((event) => enrichEvent(event, deps)) };
-        deps.onItems?.(item.events.length, 0);
+        const events = decoded.events.map((event) => enrichEvent(event, deps));
+        item = { kind: 'events', topic, partition, offset: message.offset, request, events, raw: decoded.events };
+        if (decoded.refused.length > 0) {
+          const refusedAt = new Set(decoded.refused.map((r) => r.index));
+          item.indexes = [];
+          for (let i = 0; item.indexes.length < events.length; i++) if (!refusedAt.has(i)) item.indexes.push(i);
+          item.refused = decoded.refused.map((r) => ({ index: r.index, event: r.event, stage: 'decode', code: 'invalid_event', reason: r.reason }));
+        }
+        deps.onItems?.(events.length, decoded.refused.length);
       } else {
         item = { kind: 'dead', topic, partition, offset: message.offset, message, reason: decoded.reason };
         deps.onItems?.(0, 1);

@@ -1,4 +1,4 @@
-import { LATENCY_BUCKETS, type Metrics } from '@cdnlog/common';
+import { deadLettersCounter, LATENCY_BUCKETS, type Metrics } from '@cdnlog/common';
 import type { GeoIp } from './geo/geoip';
 import type { WriterMetrics } from './sink/batch-writer';
 
@@ -15,6 +15,7 @@ export function enricherMetrics(metrics: Metrics, geo: GeoIp) {
     'Items read a second time after the consumer re-joined its group, skipped because already published or buffered',
   );
   const dlq = metrics.counter('enricher_dlq_messages_total', 'Messages sent to the dead-letter topic');
+  const deadLetters = deadLettersCounter(metrics);
   metrics.gauge('enricher_geoip_cache_hit_ratio', 'GeoIP LRU hit ratio since start', [], function () {
     this.set(geo.hits + geo.misses === 0 ? 0 : geo.hits / (geo.hits + geo.misses));
   });
@@ -25,6 +26,7 @@ export function enricherMetrics(metrics: Metrics, geo: GeoIp) {
       insertSeconds.observe(seconds);
       dlq.inc(dead);
     },
+    deadLettered: (stage, code) => deadLetters.inc({ stage, code }),
     failed: (stage) => flushErrors.inc({ stage }),
     dropped: (n) => dropped.inc(n),
     redelivered: (n) => redelivered.inc(n),

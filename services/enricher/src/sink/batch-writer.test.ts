@@ -56,6 +56,7 @@ describe('BatchWriter.flush when a step outside the retried ones throws', () => 
     let flushes = 0;
     const w = writer(producer, {
       metrics: {
+        deadLettered: () => undefined,
         flushed: () => {
           if (++flushes === 1) throw new Error('bug in a metric');
         },

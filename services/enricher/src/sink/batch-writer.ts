@@ -1,21 +1,27 @@
 import {
-  type ClickHouseClient, type ConsumedMessage, type EnrichedBatchEvent, type EnrichedRequestFields, errorFields, type Logger, type OutgoingMessage,
-  type Tables, type TransactionalProducer,
+  classifyClickHouseError, type ClickHouseClient, type ConsumedMessage, type EnrichedBatchEvent, type EnrichedRequestFields, errorFields, type Logger,
+  type OutgoingMessage, type Tables, type TopicPartitionOffset, type TransactionalProducer, UnknownErrorBudget,
 } from '@cdnlog/common';
 import { toClickHouseRow } from './clickhouse-row';
+import { refusedEventLetter, type RefusedEvent, undecodableLetter } from './dead-letters';
 import { enrichedMessages, type EnrichedMessageVersion } from './enriched-messages';
+import { insertIsolating } from './insert-isolating';
 import { OffsetLedger, type ReadPosition } from './offset-ledger';
 import { touch, type TouchedMinutes } from './rollups';
 
 /**
  * One consumed message's outcome, with where it was read. Every consumed
  * message becomes exactly one item: its events (one for a v1 message, those of
- * a whole request for v2), or a dead letter.
+ * a whole request for v2), or a dead letter when it could not be decoded.
+ * `raw[i]` is the raw event `events[i]` was enriched from and `indexes[i]` its
+ * position in the source message (absent: i); `refused` are events of the
+ * message already refused at decode. A flush adds the events ClickHouse refuses.
  */
 export type WriterItem = ReadPosition & (
-  | { kind: 'events'; request: EnrichedRequestFields; events: EnrichedBatchEvent[] }
+  | { kind: 'events'; request: EnrichedRequestFields; events: EnrichedBatchEvent[]; raw: unknown[]; indexes?: number[]; refused?: RefusedEvent[] }
   | { kind: 'dead'; message: ConsumedMessage; reason: string }
 );
+type EventsItem = Extract<WriterItem, { kind: 'events' }>;
 
 interface Pending {
   items: WriterItem[];
@@ -26,6 +32,7 @@ interface Pending {
 
 export interface WriterMetrics {
   flushed(rows: number, dead: number, insertSeconds: number): void;
+  deadLettered(stage: string, code: string): void;
   failed(stage: 'insert' | 'publish'): void;
   dropped(items: number): void;
   redelivered(items: number): void;
@@ -47,6 +54,10 @@ export interface BatchWriterOptions {
   isAssigned?: (topic: string, partition: number) => boolean;
   /** Told which tenant-minutes got rows (the rollup scheduler recomputes them). */
   onRowsWritten?: (touched: TouchedMinutes) => void;
+  /** Told which raw offsets a flush committed (the consumer's partition health). */
+  onCommitted?: (offsets: TopicPartitionOffset[]) => void;
+  /** How long an unclassified ClickHouse error is retried before its rows are isolated (UNKNOWN_ERROR_GRACE_MS). */
+  unknownErrorGraceMs?: number;
   retryInitialMs?: number;
   retryMaxMs?: number;
 }
@@ -54,13 +65,15 @@ export interface BatchWriterOptions {
 /**
  * Accumulates enriched events and flushes them at `maxRows` or `maxWaitMs`:
  *   1. insert the rows into `enriched_logs` (duplicates collapse on the sort key)
- *      and mark the touched minutes dirty for the rollup scheduler,
+ *      and mark the touched minutes dirty for the rollup scheduler; rows
+ *      ClickHouse refuses (a deterministic error) are isolated by bisection
+ *      (`insertIsolating`) and become dead letters, the rest land,
  *   2. in ONE Kafka transaction: publish the enriched events (one message per
- *      raw message, enriched-topic v2) and the dead letters, and commit the
- *      raw-topic offsets.
- * Each step is retried with backoff until it succeeds: nothing is dropped
- * because ClickHouse or Kafka is down, and no offset is committed before its
- * rows are in ClickHouse. A crash anywhere replays from the last committed
+ *      raw message, enriched-topic v2, without refused events) and the dead
+ *      letters, and commit the raw-topic offsets.
+ * Transient errors are retried with backoff until they succeed: nothing is
+ * dropped because ClickHouse or Kafka is down, and no offset is committed
+ * before its rows are in ClickHouse or its refused events in the DLQ. A crash anywhere replays from the last committed
  * offsets; the table absorbs re-inserted rows and the aborted transaction
  * leaves nothing visible on the enriched topic. A message the consumer reads
  * twice within this process (its group membership lapsed during a long
@@ -70,10 +83,13 @@ export interface BatchWriterOptions {
 export class BatchWriter {
   private pending: Pending = { items: [], rows: 0, firstAt: 0 };
   private readonly ledger = new OffsetLedger();
+  private readonly unknownErrors: UnknownErrorBudget;
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly opts: BatchWriterOptions) {}
+  constructor(private readonly opts: BatchWriterOptions) {
+    this.unknownErrors = new UnknownErrorBudget(opts.unknownErrorGraceMs ?? 120_000);
+  }
 
   /** Rows (events and dead letters) buffered and not yet flushed. */
   get size(): number {
@@ -135,7 +151,7 @@ export class BatchWriter {
   }
 
   private async write(batch: Pending): Promise<void> {
-    const inserted = this.publishable(batch.items);
+    let inserted = this.publishable(batch.items);
     const started = process.hrtime.bigint();
     let rows = 0;
     const values: Array<ReturnType<typeof toClickHouseRow>> = [];
@@ -149,9 +165,23 @@ export class BatchWriter {
       }
     }
     if (rows > 0) {
-      await this.retry('insert', () =>
-        this.opts.clickhouse.insert({ table: this.opts.tables.enrichedLogs, values, format: 'JSONEachRow' }).then(() => undefined),
-      );
+      const { clickhouse, tables, logger, metrics } = this.opts;
+      const refused = await insertIsolating(values, {
+        insert: (part) => clickhouse.insert({ table: tables.enrichedLogs, values: part, format: 'JSONEachRow' }).then(() => undefined),
+        classify: classifyClickHouseError,
+        budget: this.unknownErrors,
+        retryInitialMs: this.opts.retryInitialMs,
+        retryMaxMs: this.opts.retryMaxMs,
+        onRetry: (error, attempt, retryInMs) => {
+          metrics?.failed('insert');
+          logger.error('flush step failed, retrying', { stage: 'insert', attempt, retryInMs, errorClass: error.class, code: error.code, error: error.message });
+        },
+      });
+      if (refused.length > 0) {
+        inserted = withoutRefusedRows(inserted, refused);
+        rows -= refused.length;
+        logger.warn('ClickHouse refused rows; they go to the DLQ', { rows: refused.length, codes: [...new Set(refused.map((r) => r.error.code))] });
+      }
       this.opts.onRowsWritten?.(touched);
     }
     const insertSeconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -162,8 +192,16 @@ export class BatchWriter {
     const enriched: OutgoingMessage[] = [];
     const dlq: OutgoingMessage[] = [];
     for (const item of items) {
-      if (item.kind === 'events') enriched.push(...enrichedMessages(item.request, item.events, this.opts.messageVersion ?? 2));
-      else dlq.push(deadLetter(item.message, item.reason));
+      if (item.kind === 'events') {
+        if (item.events.length > 0) enriched.push(...enrichedMessages(item.request, item.events, this.opts.messageVersion ?? 2));
+        for (const r of item.refused ?? []) {
+          dlq.push(refusedEventLetter(item, item.request, r));
+          this.opts.metrics?.deadLettered(r.stage, r.code);
+        }
+      } else {
+        dlq.push(undecodableLetter(item.message, item.reason));
+        this.opts.metrics?.deadLettered('decode', 'invalid_message');
+      }
     }
     if (offsets.length > 0) {
       await this.retry('publish', () =>
@@ -177,6 +215,7 @@ export class BatchWriter {
         ),
       );
       this.ledger.record(offsets);
+      this.opts.onCommitted?.(offsets);
     }
     this.opts.metrics?.flushed(rows, dlq.length, insertSeconds);
     this.opts.logger.debug('flushed', { rows, published: enriched.length, dead: dlq.length, offsets });
@@ -221,19 +260,37 @@ export class BatchWriter {
   }
 }
 
+/**
+ * The items with the refused rows' events moved from `events` to `refused`
+ * (rows are numbered in item order, as the flush built them; `refused` is in
+ * ascending row order).
+ */
+function withoutRefusedRows(items: WriterItem[], refused: Array<{ index: number; error: { code: string; message: string } }>): WriterItem[] {
+  let next = 0;
+  let row = 0;
+  return items.map((item) => {
+    if (item.kind !== 'events') return item;
+    const first = row;
+    row += item.events.length;
+    if (next >= refused.length || refused[next]!.index >= row) return item;
+    const out: EventsItem = { ...item, events: [], raw: [], indexes: [], refused: [...(item.refused ?? [])] };
+    item.events.forEach((event, i) => {
+      const index = item.indexes?.[i] ?? i;
+      const r = refused[next];
+      if (r && r.index === first + i) {
+        next++;
+        out.refused!.push({ index, event: item.raw[i], stage: 'clickhouse', code: r.error.code, reason: r.error.message });
+      } else {
+        out.events.push(event);
+        out.raw.push(item.raw[i]);
+        out.indexes!.push(index);
+      }
+    });
+    return out;
+  });
+}
+
 /** How often the age trigger is looked at: a tenth of the wait, between 10 and 100 ms. */
 export function ageCheckIntervalMs(maxWaitMs: number): number {
   return Math.min(100, Math.max(10, Math.floor(maxWaitMs / 10)));
-}
-
-function deadLetter(message: ConsumedMessage, reason: string): OutgoingMessage {
-  return {
-    key: message.key,
-    value: message.value ?? '',
-    headers: {
-      'x-dlq-reason': reason.slice(0, 1000),
-      'x-dlq-source': `${message.topic}/${message.partition}/${message.offset}`,
-      'x-dlq-service': 'enricher',
-    },
-  };
 }
