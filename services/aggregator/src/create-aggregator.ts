@@ -1,5 +1,6 @@
-import { BatchConsumer, createKafka, createMetrics, createRedis, type Logger, redisReachable, topicsFromConfig } from '@cdnlog/common';
+import { BatchConsumer, createKafka, createMetrics, createProducer, createRedis, type Logger, redisReachable, topicsFromConfig } from '@cdnlog/common';
 import type { AggregatorConfig } from './config';
+import { deadLetterSink } from './dead-letters/dead-letter-sink';
 import { handleEnrichedBatch } from './handle-enriched-batch';
 import { aggregatorMetrics } from './metrics';
 import { LiveRebuild } from './rebuild/live-rebuild';
@@ -23,6 +24,8 @@ export function createAggregator(config: AggregatorConfig, logger: Logger) {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-aggregator`, logger, gzipLevel: config.KAFKA_GZIP_LEVEL });
   const admin = kafka.admin();
   const topics = topicsFromConfig(config);
+  // Dead letters are sent (acks=all) before a batch's offsets are committed.
+  const dlq = createProducer(kafka, { idempotent: true });
 
   const rebuild: LiveRebuild = new LiveRebuild({
     redis, logger, windowMinutes: config.LIVE_WINDOW_MINUTES, onRebuild: () => m.rebuilds.inc(),
@@ -37,18 +40,25 @@ export function createAggregator(config: AggregatorConfig, logger: Logger) {
   const consumer: BatchConsumer = new BatchConsumer({
     kafka, logger, metrics, groupId: config.AGGREGATOR_GROUP_ID, topics: [topics.enriched],
     maxBytesPerPartition: ENRICHED_FETCH_BYTES_PER_PARTITION, maxBytes: ENRICHED_FETCH_MAX_BYTES, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
     minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
     handler: handleEnrichedBatch({
-      redis, rebuild, logger, metrics: m,
+      redis, rebuild, logger, metrics: m, deadLetters: deadLetterSink(dlq, topics.dlq, m.deadLetters), unknownErrorGraceMs: config.UNKNOWN_ERROR_GRACE_MS,
       settings: { windowMinutes: config.LIVE_WINDOW_MINUTES, graceSeconds: config.LIVE_KEY_GRACE_SECONDS, topN: config.LIVE_TOP_N },
     }),
   });
 
   return {
     metrics, redis, consumer, topics,
-    readiness: { kafka: () => consumer.isHealthy(), redis: () => redisReachable(redis) },
+    readiness: {
+      kafka: () => consumer.isHealthy(),
+      redis: () => redisReachable(redis),
+      // Fails while an enriched partition's messages have waited CONSUMER_STUCK_AFTER_MS without being applied and committed.
+      partitions: () => consumer.stuckPartitions().length === 0,
+    },
     async start() {
       await admin.connect();
+      await dlq.connect();
       await consumer.start();
       idleCheck = setInterval(() => {
         for (const { topic, partition } of consumer.assignedPartitions()) {
@@ -62,6 +72,7 @@ export function createAggregator(config: AggregatorConfig, logger: Logger) {
     async stop() {
       clearInterval(idleCheck);
       await consumer.stop();
+      await dlq.disconnect();
       await admin.disconnect();
       await redis.quit();
     },

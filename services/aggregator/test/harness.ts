@@ -1,8 +1,8 @@
 /** Real-stack helpers for the aggregator's tests: unique topic, group and tenants per test file. */
 import type { ChildProcess } from 'node:child_process';
 import {
-  chunkMessages, createKafka, createProducer, createRedis, ENRICHED_BATCH_VERSION, type EnrichedBatch, type EnrichedEvent, ensureTopics, LIVE_COUNTER_FIELDS, parseEnv,
-  redisKeys, scanKeys,
+  BatchConsumer, chunkMessages, type ConsumedMessage, createKafka, createProducer, createRedis, ENRICHED_BATCH_VERSION, type EnrichedBatch, type EnrichedEvent,
+  ensureTopics, LIVE_COUNTER_FIELDS, type OutgoingMessage, parseEnv, type RedisClient, redisKeys, scanKeys,
 } from '@cdnlog/common';
 import { deleteTopics, groupIntoParts, killAll, spawnService, stackConfig, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
@@ -13,10 +13,11 @@ const COUNTRIES = ['GB', 'US', 'DE', 'FR', 'US', 'US'];
 const ROUTES = ['GET /', 'GET /a.js', 'GET /b.css', 'POST /api', 'GET /a.js'];
 const UAS: EnrichedEvent['uaFamily'][] = ['Chrome', 'Chrome', 'Safari', 'Firefox', 'curl'];
 
-export async function aggregatorTestbed(tag: string, extraEnv: Record<string, string> = {}) {
+export async function aggregatorTestbed(tag: string, extraEnv: Record<string, string> = {}, partitions = 3) {
   const prefix = uniquePrefix(tag);
   const env: Record<string, string> = {
     KAFKA_TOPIC_ENRICHED: `${prefix}.enriched`,
+    KAFKA_TOPIC_DLQ: `${prefix}.dlq`,
     AGGREGATOR_GROUP_ID: `${prefix}-aggregator`,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     LIVE_CHECK_INTERVAL_MS: '1000',
@@ -26,13 +27,14 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
   const config = parseEnv(configSchema, { ...process.env, ...env });
   const logger = testLogger('aggregator-test');
   const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-test`, logger });
-  await ensureTopics(kafka, [env.KAFKA_TOPIC_ENRICHED!], 3, 1);
+  await ensureTopics(kafka, [env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], partitions, 1);
   const producer = createProducer(kafka);
   await producer.connect();
   const redis = createRedis(config);
   const tenants = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
   const baseTime = Date.now();
   const children: ChildProcess[] = [];
+  const readers: BatchConsumer[] = [];
 
   /** Deterministic events over the current minute and the 3 before it. */
   function events(n: number, from = 0, uniqueIpsPerTenant = 200): EnrichedEvent[] {
@@ -93,6 +95,8 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
         await producer.send(env.KAFKA_TOPIC_ENRICHED!, chunk);
       }
     },
+    /** Messages as they are, whatever they hold. */
+    produceRaw: (messages: OutgoingMessage[]) => producer.send(env.KAFKA_TOPIC_ENRICHED!, messages),
     /** The older layout: one v1 message per event. */
     async produceV1(list: EnrichedEvent[]) {
       for (let i = 0; i < list.length; i += 500) {
@@ -109,6 +113,45 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
       });
     },
     tenantKeys: (tenant: string) => scanKeys(redis, `live:{${tenant}}:*`),
+    /** Move the aggregator group back to the first offset (with no member running): everything is delivered again. */
+    async rewindGroup() {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.resetOffsets({ groupId: env.AGGREGATOR_GROUP_ID!, topic: env.KAFKA_TOPIC_ENRICHED!, earliest: true });
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    /** Until the aggregator group committed every message of the (single-partition) enriched topic. */
+    async waitCommittedToEnd() {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const topic = env.KAFKA_TOPIC_ENRICHED!;
+        const [end] = await admin.fetchTopicOffsets(topic);
+        await waitFor(
+          async () => (await admin.fetchOffsets({ groupId: env.AGGREGATOR_GROUP_ID!, topics: [topic] }))[0]!.partitions[0]!.offset,
+          (committed) => committed === end!.offset,
+          { what: `offsets committed up to ${end!.offset}` },
+        );
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    /** Start reading the test's DLQ topic; the function returns every letter read so far (each message once). */
+    async readLetters(): Promise<() => ConsumedMessage[]> {
+      const seen = new Map<string, ConsumedMessage>();
+      const reader = new BatchConsumer({
+        kafka, logger, groupId: `${prefix}-dlq-reader-${readers.length}`, topics: [env.KAFKA_TOPIC_DLQ!],
+        handler: async (batch) => {
+          for (const m of batch.messages) seen.set(`${m.partition}:${m.offset}`, m);
+        },
+      });
+      readers.push(reader);
+      await reader.start();
+      return () => [...seen.values()];
+    },
     /** Start the built service as its own process (crash and rebalance tests). */
     spawnAggregator(opsPort: number): ChildProcess {
       const child = spawnService('aggregator', { ...env, OPS_PORT: String(opsPort) });
@@ -117,10 +160,11 @@ export async function aggregatorTestbed(tag: string, extraEnv: Record<string, st
     },
     async cleanup() {
       killAll(children);
+      for (const reader of readers) await reader.stop();
       await producer.disconnect();
       for (const t of tenants) for (const k of await scanKeys(redis, `live:{${t}}:*`)) await redis.del(k);
       await redis.quit();
-      await deleteTopics(kafka, [env.KAFKA_TOPIC_ENRICHED!]);
+      await deleteTopics(kafka, [env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!]);
     },
   };
 }
@@ -138,4 +182,20 @@ export function enrichedBatches(list: EnrichedEvent[], perMessage: number): Enri
       events: part.map(({ v: _v, customerId: _c, receivedAt: _r, enrichedAt: _e, batchId: _b, batchKey: _k, ...event }) => event),
     };
   });
+}
+
+/** Everything Redis holds under a tenant's keys (type, value, absolute expiry), sorted: equal dumps mean nothing changed. */
+export async function dumpTenant(redis: RedisClient, tenant: string) {
+  const keys = (await scanKeys(redis, `live:{${tenant}}:*`)).sort();
+  return Promise.all(
+    keys.map(async (key) => {
+      const type = await redis.type(key);
+      const value =
+        type === 'hash' ? Object.entries(await redis.hgetall(key)).sort()
+        : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+        : type === 'string' ? (await redis.getBuffer(key))!.toString('base64')
+        : type;
+      return { key, type, value, expireAt: Number(await redis.call('EXPIRETIME', key)) };
+    }),
+  );
 }

@@ -47,7 +47,8 @@ it.each([
   const metrics = aggregatorMetrics(createMetrics('test'));
   const rebuild = { withLock: (_t: string, _p: number, fn: () => Promise<unknown>) => fn(), beforeBatch: async () => 'apply' } as unknown as LiveRebuild;
   const handle = handleEnrichedBatch({
-    redis, rebuild, metrics, logger: testLogger('overlap'),
+    redis, rebuild, metrics, logger: testLogger('overlap'), unknownErrorGraceMs: 1000,
+    deadLetters: { send: async (letters) => expect(letters).toEqual([]) }, // nothing here is refused
     settings: { windowMinutes: 15, graceSeconds: 120, topN: 10 },
   });
   await redis.set(redisKeys.live.partitionMarker(topic, 0), '-1');

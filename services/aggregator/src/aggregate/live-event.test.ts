@@ -36,4 +36,12 @@ describe('decodeLiveMessage', () => {
       ok: false, reason: expect.stringMatching(/^not an enriched event v1: customerId: /),
     });
   });
+
+  it('makes free-text strings well-formed: a lone surrogate (which Redis cjson refuses) becomes U+FFFD, a pair stays', () => {
+    const odd = { ...fields(1), clientIp: '10.0.0.1\udc00', route: 'GET /\ud83d\ude00\udc00', cacheStatus: '\ud800HIT', country: '' };
+    const [v2] = (decodeLiveMessage(buf({ v: 2, ...request, batchId: 'b\udfff', events: [odd] })) as { events: unknown[] }).events;
+    expect(v2).toEqual({ ...live(1), batchId: 'b\ufffd', clientIp: '10.0.0.1\ufffd', route: 'GET /\ud83d\ude00\ufffd', cacheStatus: '\ufffdHIT', country: '' });
+    const [v1] = (decodeLiveMessage(buf({ v: 1, ...request, ...odd })) as { events: unknown[] }).events;
+    expect(v1).toEqual({ ...live(1), v: 1, clientIp: '10.0.0.1\ufffd', route: 'GET /\ud83d\ude00\ufffd', cacheStatus: '\ufffdHIT', country: '' });
+  });
 });

@@ -1,5 +1,6 @@
 import {
   ENRICHED_BATCH_VERSION, ENRICHED_EVENT_VERSION, enrichedBatchEventSchema, enrichedBatchSchema, enrichedEventSchema, issueSummary, readVersioned,
+  toWellFormed,
 } from '@cdnlog/common';
 import { z } from 'zod';
 
@@ -30,6 +31,21 @@ export type LiveEvent = Omit<z.infer<typeof liveEventV1Schema>, 'v'>;
 
 export type DecodedLive = { ok: true; events: LiveEvent[] } | { ok: false; reason: string };
 
+/**
+ * The event's free-text strings made well-formed, in place (an unpaired surrogate becomes U+FFFD): JSON carries
+ * a lone surrogate, but Redis' cjson refuses a lone low one, and the live script would refuse the whole delta.
+ * The tenant id and the UA family are checked against a pattern and a list, so they cannot hold one.
+ */
+function wellFormed<E extends LiveEvent>(e: E): E {
+  e.batchId = toWellFormed(e.batchId);
+  if (e.batchKey) e.batchKey = toWellFormed(e.batchKey);
+  e.clientIp = toWellFormed(e.clientIp);
+  e.country = toWellFormed(e.country);
+  e.route = toWellFormed(e.route);
+  e.cacheStatus = toWellFormed(e.cacheStatus);
+  return e;
+}
+
 /** An enriched-topic message → its events (v1: one, v2: those of one raw message), or why it cannot be counted. */
 export function decodeLiveMessage(value: Buffer | null): DecodedLive {
   const read = readVersioned(value);
@@ -41,7 +57,7 @@ export function decodeLiveMessage(value: Buffer | null): DecodedLive {
     const { customerId, batchId, batchKey, receivedAt, events } = parsed.data;
     return {
       ok: true,
-      events: events.map((e) => ({
+      events: events.map((e) => wellFormed({
         customerId, batchId, batchKey, receivedAt, timestamp: e.timestamp, clientIp: e.clientIp, country: e.country, route: e.route,
         status: e.status, bytesSent: e.bytesSent, uaFamily: e.uaFamily, cacheStatus: e.cacheStatus,
       })),
@@ -50,7 +66,7 @@ export function decodeLiveMessage(value: Buffer | null): DecodedLive {
   if (version === ENRICHED_EVENT_VERSION) {
     const parsed = liveEventV1Schema.safeParse(json);
     if (!parsed.success) return { ok: false, reason: `not an enriched event v1: ${issueSummary(parsed.error)}` };
-    return { ok: true, events: [parsed.data] };
+    return { ok: true, events: [wellFormed(parsed.data)] };
   }
   return { ok: false, reason: `unknown enriched message version ${JSON.stringify(version) ?? 'undefined'} (this aggregator reads v1 and v2)` };
 }

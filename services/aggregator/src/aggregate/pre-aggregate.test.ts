@@ -31,7 +31,7 @@ describe('preAggregate', () => {
     const a = result.tenants.get('a')!;
     expect([a.firstOffset, a.lastOffset]).toEqual([10, 13]);
     const m7 = a.minutes.get(minute(7))!;
-    expect(m7.counters).toEqual({ requests: 2, bytes: 15, status2xx: 1, status3xx: 0, status4xx: 1, status5xx: 0, cacheHits: 1, cacheMisses: 1 });
+    expect(m7.counters).toEqual({ requests: 2, bytes: 15n, status2xx: 1, status3xx: 0, status4xx: 1, status5xx: 0, cacheHits: 1, cacheMisses: 1 });
     expect([...m7.ips].sort()).toEqual(['1.1.1.1', '2.2.2.2']);
     expect([...m7.countries]).toEqual([['GB', 1], ['US', 1]]);
     expect([...m7.routes]).toEqual([['GET /x', 1], ['GET /y', 1]]);
@@ -62,5 +62,11 @@ describe('preAggregate', () => {
     expect(result.late).toBe(1);
     expect(result.tenants.get('a')).toMatchObject({ firstOffset: 20, lastOffset: 21 });
     expect([...result.tenants.get('a')!.minutes.keys()]).toEqual([minute(7)]);
+  });
+
+  it('sums bytes exactly beyond 2^53: twelve events of 2^53 - 1 bytes', () => {
+    const events = Array.from({ length: 12 }, (_, i) => ev(30 + i, { bytesSent: Number.MAX_SAFE_INTEGER }));
+    const result = preAggregate(events, { nowMs: now, windowMinutes: 15, appliedUpTo: () => -1 });
+    expect(result.tenants.get('a')!.minutes.get(minute(7))!.counters.bytes).toBe(108086391056891892n);
   });
 });

@@ -2,8 +2,14 @@ import type { LiveCounterField } from '@cdnlog/common';
 import { isLate, minuteOf } from '../window/window';
 import type { LiveEvent } from './live-event';
 
+/**
+ * A minute's counter increments. Bytes are summed exactly as a bigint: one event may send up to
+ * 2^53 − 1 bytes (the schema's bound), and a double sum of a dozen such events is no longer exact.
+ */
+export type MinuteCounters = Record<Exclude<LiveCounterField, 'bytes'>, number> & { bytes: bigint };
+
 export interface MinuteDelta {
-  counters: Record<LiveCounterField, number>;
+  counters: MinuteCounters;
   ips: Set<string>;
   countries: Map<string, number>;
   routes: Map<string, number>;
@@ -30,7 +36,7 @@ export interface PreAggregation {
 
 function emptyMinute(): MinuteDelta {
   return {
-    counters: { requests: 0, bytes: 0, status2xx: 0, status3xx: 0, status4xx: 0, status5xx: 0, cacheHits: 0, cacheMisses: 0 },
+    counters: { requests: 0, bytes: 0n, status2xx: 0, status3xx: 0, status4xx: 0, status5xx: 0, cacheHits: 0, cacheMisses: 0 },
     ips: new Set(),
     countries: new Map(),
     routes: new Map(),
@@ -74,7 +80,7 @@ export function preAggregate(
     }
     const c = m.counters;
     c.requests++;
-    c.bytes += event.bytesSent;
+    c.bytes += BigInt(event.bytesSent);
     if (event.status >= 200 && event.status < 300) c.status2xx++;
     else if (event.status >= 300 && event.status < 400) c.status3xx++;
     else if (event.status >= 400 && event.status < 500) c.status4xx++;

@@ -1,5 +1,5 @@
 import { redisKeys, type RedisClient } from '@cdnlog/common';
-import type { TenantDelta } from '../aggregate/pre-aggregate';
+import type { MinuteCounters, TenantDelta } from '../aggregate/pre-aggregate';
 import { expireAt } from '../window/window';
 import { LIVE_SCRIPT } from './live-script';
 
@@ -12,12 +12,25 @@ export interface LiveWindowSettings {
   topN: number;
 }
 
-type ScriptClient = RedisClient & { cdnlogApplyLive(numKeys: number, ...args: string[]): Promise<[string, string]> };
+export type ScriptClient = RedisClient & { cdnlogApplyLive(numKeys: number, ...args: string[]): Promise<[string, string]> };
 
 /** Register the script once per client (EVALSHA with EVAL fallback, handled by ioredis). */
 export function withLiveScript(redis: RedisClient): ScriptClient {
   if (!('cdnlogApplyLive' in redis)) redis.defineCommand('cdnlogApplyLive', { lua: LIVE_SCRIPT });
   return redis as ScriptClient;
+}
+
+/**
+ * A counter increment as the script takes it: a decimal integer string. A JSON number would
+ * reach Lua as a double, inexact above 2^53 and printed as `1.08e+17`, which HINCRBY refuses.
+ */
+export function counterText(n: number | bigint): string {
+  if (typeof n === 'number' && !Number.isSafeInteger(n)) throw new RangeError(`counter increment ${n} is not a safe integer`);
+  return n.toString();
+}
+
+export function counterTexts(counters: MinuteCounters): Record<keyof MinuteCounters, string> {
+  return Object.fromEntries(Object.entries(counters).map(([field, n]) => [field, counterText(n)])) as Record<keyof MinuteCounters, string>;
 }
 
 /** Keys and payload of one script call for one tenant's delta. */
@@ -34,7 +47,7 @@ export function scriptArguments(delta: TenantDelta, topic: string, partition: nu
     );
     return {
       expireAt: expireAt(minute, settings.windowMinutes, settings.graceSeconds),
-      c: m.counters,
+      c: counterTexts(m.counters),
       ips: [...m.ips],
       geo: Object.fromEntries(m.countries),
       rt: Object.fromEntries(m.routes),
