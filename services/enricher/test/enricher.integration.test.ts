@@ -52,7 +52,12 @@ describe('enricher on the real stack', () => {
       expect.stringMatching(/^not JSON: /),
       'unknown raw message version 3 (this enricher reads v1 and v2)',
     ]);
-    expect(dlqSeen[0]!.headers['x-dlq-source']).toMatch(new RegExp(`^${bed.env.KAFKA_TOPIC_RAW!.replace(/\./g, '\\.')}/\\d+/\\d+$`));
+    for (const letter of dlqSeen) {
+      expect(letter.headers).toMatchObject({
+        'x-dlq-source-topic': bed.env.KAFKA_TOPIC_RAW, 'x-dlq-service': 'enricher', 'x-dlq-stage': 'decode', 'x-dlq-code': 'invalid_message', 'x-dlq-events': '0',
+      });
+      expect(letter.headers['x-dlq-id']).toBe(`${bed.env.KAFKA_TOPIC_RAW}/${letter.headers['x-dlq-source-partition']}/${letter.headers['x-dlq-source-offset']}`);
+    }
 
     // Exact per-tenant numbers in the rollups: requests, bytes and status classes.
     for (const [t, tenant] of bed.tenants.entries()) {
