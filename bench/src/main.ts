@@ -1,5 +1,7 @@
 /**
  * npm run bench -- --profile a|b|c|low|soak|smoke [--ingest URL] [--metrics URL] [--out DIR] [--align-minute yes|no]
+ * npm run bench -- --profile compare [--rate 40000] [--batch 500] [--seconds 30] [--systems project,peer] [--peer-dir DIR]
+ *   (the project and the Go peer side by side: src/compare/run-compare.ts)
  *
  * Runs a load profile against a running pipeline (npm run up), then waits until
  * every accepted event is in ClickHouse and in the live totals (exit 1 if that
@@ -7,11 +9,11 @@
  * resources and Kafka's own producer ceiling, and writes JSON + Markdown + SVG.
  */
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { clickhouseEnv, createClickHouse, createKafka, createLogger, ensureTopics, kafkaEnv, parseEnv, redisEnv, tablesFor } from '@cdnlog/common';
 import { arg } from './cli-args';
+import { runCompare } from './compare/run-compare';
 import { entryGenerator } from './generate/entries';
 import { percentile, runLoad } from './load/run-load';
 import { measureCeiling } from './measure/ceiling';
@@ -19,12 +21,14 @@ import { waitForDrain } from './measure/drain';
 import { startFreshnessProbes } from './measure/freshness';
 import { startProcSampler } from './measure/proc-stats';
 import { startRedisSampler } from './measure/redis-memory';
-import { PROFILES } from './profiles';
+import { COMPARE_PROFILE, PROFILES } from './profiles';
+import { machine } from './report/results';
 import { type BenchReport, writeReport } from './report/write-report';
 
 async function main(): Promise<void> {
+  if (arg('profile', 'smoke') === COMPARE_PROFILE) return runCompare(process.argv, join(__dirname, '..', '..'));
   const profile = PROFILES[arg('profile', 'smoke')];
-  if (!profile) throw new Error(`unknown profile; use one of ${Object.keys(PROFILES).join(', ')}`);
+  if (!profile) throw new Error(`unknown profile; use one of ${[...Object.keys(PROFILES), COMPARE_PROFILE].join(', ')}`);
   const ingestUrl = arg('ingest', 'http://127.0.0.1:8080');
   const metricsUrl = arg('metrics', 'http://127.0.0.1:8081');
   const out = arg('out', join(__dirname, '..', 'results'));
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
   const accepted = Math.round(load.acceptedEvents / load.durationSeconds);
   const report: BenchReport = {
     profile: profile.name, description: profile.description, runId, startedAt: startedAt.toISOString(),
-    machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 1024 ** 3), node: process.version },
+    machine: machine(),
     offeredEventsPerSecond: Math.round(load.offeredEvents / load.durationSeconds), acceptedEventsPerSecond: accepted, acceptedEvents: load.acceptedEvents,
     statuses: load.statuses,
     latencyMs: { p50: percentile(load.latencies, 0.5), p95: percentile(load.latencies, 0.95), p99: percentile(load.latencies, 0.99), max: percentile(load.latencies, 1) },

@@ -46,3 +46,6 @@ export const PROFILES: Record<string, Profile> = {
     phases: [{ label: 'steady', seconds: 15, requestsPerSecond: 10 }], workers: 1, maxInFlight: 64, ceilingRecords: 20_000,
   },
 };
+
+/** Not a load profile: the project and the Go reference peer measured side by side (src/compare). */
+export const COMPARE_PROFILE = 'compare';

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { createRedis, parseEnv, redisEnv, scanKeys } from '@cdnlog/common';
 import { arg } from './cli-args';
 import { liveMinutes } from './measure/drain';
-import { pidOf, sampleProcess } from './measure/proc-stats';
+import { isAlive as alive, pidOf, sampleProcess } from './measure/proc-stats';
 import { writeRebuildReport } from './report/write-rebuild-report';
 
 type Minutes = Map<string, number>;
@@ -115,16 +115,7 @@ function sum(minutes: Minutes): number {
 /** The aggregator's pid, if it runs. */
 function runningAggregator(stackDir: string): number | undefined {
   const pid = pidOf(stackDir, 'aggregator');
-  return pid !== undefined && pid > 0 && alive(pid) ? pid : undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return pid !== undefined && alive(pid) ? pid : undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -35,10 +35,9 @@ const gen = entryGenerator(input.seed);
 
 /**
  * Keep-alive connections opened (with GET /healthz) before the clock starts, as
- * an edge holds its connections open. Without it the first second of a run
- * measured connection set-up: at 2,000 req/s each request found no free socket
- * and opened one, and second 0 had a p99 of 0.5-1.7 s while the server itself
- * answered all of them within 250 ms.
+ * an edge holds its connections open. Without them the first seconds of a run
+ * measure the client's connection set-up, not the server (docs/benchmarks.md,
+ * decision record).
  */
 const WARM_CONNECTIONS = 64;
 

@@ -32,6 +32,12 @@ export async function liveTotal(metricsUrl: string, readKey: string, fromMinuteM
   return total;
 }
 
+/** `count()` of `table` with `FINAL` (one row per event id) under `where`. */
+export async function finalCount(clickhouse: ClickHouseClient, table: string, where: string): Promise<number> {
+  const rs = await clickhouse.query({ query: `SELECT count() AS n FROM ${table} FINAL WHERE ${where}`, format: 'JSONEachRow' });
+  return Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
+}
+
 /**
  * Wait until ClickHouse (distinct rows of this run, FINAL) and the live totals
  * agree and stop moving, then judge. `expected` events got 202; `ambiguous`
@@ -48,16 +54,10 @@ export async function waitForDrain(opts: {
 }): Promise<DrainResult> {
   const started = Date.now();
   // Every event of the run is timed at or after its first minute; saying so lets ClickHouse skip the
-  // older rows of earlier runs (FINAL over all of them took 7.7 s per poll with 22 M rows, which was
-  // measured as drain time and loaded the box while the pipeline drained).
+  // older rows of earlier runs: FINAL over all of them is slower than the drain it measures and loads
+  // the box while the pipeline drains.
   const runRows = `host = ${stringLiteral(opts.runId)} AND timestamp >= toDateTime(${Math.floor(opts.fromMinuteMs / 1000)})`;
-  const count = async (where: string) => {
-    const rs = await opts.clickhouse.query({
-      query: `SELECT count() AS n FROM ${opts.tables.enrichedLogs} FINAL WHERE ${runRows}${where}`,
-      format: 'JSONEachRow',
-    });
-    return Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
-  };
+  const count = (where: string) => finalCount(opts.clickhouse, opts.tables.enrichedLogs, `${runRows}${where}`);
   let ch = -1;
   let chLive = -1;
   let live = -1;

@@ -6,10 +6,25 @@ export const COMPONENTS = ['ingest-api', 'enricher', 'aggregator', 'metrics-api'
 
 /** The pid `scripts/pipeline` or `scripts/stack` recorded for a component. */
 export function pidOf(stackDir: string, component: string): number | undefined {
+  return readPidFile(join(stackDir, 'run', `${component}.pid`));
+}
+
+/** The number in a pid file, if there is one. */
+export function readPidFile(file: string): number | undefined {
   try {
-    return Number(readFileSync(join(stackDir, 'run', `${component}.pid`), 'utf8').trim());
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { json, machine as thisMachine, writeResultFiles } from './results';
 
 export interface RebuildReport {
   /** What was measured (`--label`), e.g. the settings under test. */
@@ -20,15 +18,12 @@ export interface RebuildReport {
   liveKeysDeleted: number;
 }
 
-/** `rebuild-<time>.json` and `.md` in `dir`; returns the Markdown path. */
+/** `runs/<time>-rebuild.{json,md}` and `latest-rebuild.*` in `dir`; returns the dated Markdown path. */
 export function writeRebuildReport(dir: string, report: RebuildReport): string {
-  mkdirSync(dir, { recursive: true });
-  const machine = { cpus: cpus().length, memoryGb: Math.round(totalmem() / 1024 ** 3), node: process.version };
-  const base = join(dir, `rebuild-${report.startedAt.replace(/[:.]/g, '-')}`);
-  writeFileSync(`${base}.json`, `${JSON.stringify({ ...report, machine }, null, 2)}\n`);
-  writeFileSync(
-    `${base}.md`,
-    `# Live window rebuild — ${report.startedAt}
+  const machine = thisMachine();
+  return writeResultFiles(dir, 'rebuild', report.startedAt, {
+    json: json({ ...report, machine }),
+    md: `# Live window rebuild — ${report.startedAt}
 
 Redis lost the live window (every \`live:*\` key deleted, ${report.liveKeysDeleted} keys) while it held ${report.events} bench
 events; the aggregator was restarted and replayed the enriched topic. Machine: ${machine.cpus} CPUs, ${machine.memoryGb} GB,
@@ -38,6 +33,5 @@ Node ${machine.node}; everything co-located, no other load.${report.label ? `\n\
 |---|---|---|---|---|---|---|
 | ${report.comparedEvents} | ${report.exact ? 'yes' : '**no**'} | ${report.seconds} | ${report.eventsPerSecond} | ${report.peakRssMb} | ${report.rssAfterMb} | ${report.cpuSeconds} |
 `,
-  );
-  return `${base}.md`;
+  });
 }

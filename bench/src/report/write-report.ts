@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DrainResult } from '../measure/drain';
 import type { RedisSample } from '../measure/redis-memory';
+import { json, writeResultFiles } from './results';
 
 export interface BenchReport {
   profile: string;
@@ -92,13 +91,7 @@ ${rows.join('\n')}
 `;
 }
 
+/** `runs/<time>-<profile>.{json,md,svg}` and `latest-<profile>.*` in `dir`; returns the dated Markdown path. */
 export function writeReport(dir: string, report: BenchReport): string {
-  mkdirSync(dir, { recursive: true });
-  const base = `${report.startedAt.replace(/[:.]/g, '-')}-${report.profile}`;
-  writeFileSync(join(dir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, `${base}.md`), markdown(report));
-  writeFileSync(join(dir, `${base}.svg`), chart(report));
-  writeFileSync(join(dir, `latest-${report.profile}.md`), markdown(report));
-  writeFileSync(join(dir, `latest-${report.profile}.svg`), chart(report));
-  return join(dir, `${base}.md`);
+  return writeResultFiles(dir, report.profile, report.startedAt, { json: json(report), md: markdown(report), svg: chart(report) });
 }
