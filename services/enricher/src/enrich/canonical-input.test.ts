@@ -1,16 +1,23 @@
 /**
  * Property: whatever a client sends, what the ingest API accepts reaches the
  * stores canonical. Pure (no I/O): ingest validation → the ingest's raw-message
- * builder → the enricher's decoder → enrichment → the ClickHouse row. And the
+ * builder → the enricher's decoder → enrichment → the ClickHouse row, and on
+ * through the enriched message → the aggregator's decoder → its pre-aggregation
+ * → the live script's payload (counters as integer strings, no lone
+ * surrogate for Redis' cjson). And the
  * enricher alone, fed raw messages no ingest API wrote, stores only canonical
  * rows and refuses (never throws on) the rest.
  */
 import fc from 'fast-check';
 import { isWellFormed, MAX_BYTES_SENT, MAX_RESPONSE_TIME_MS, RAW_BATCH_VERSION } from '@cdnlog/common';
+import { decodeLiveMessage } from '../../../aggregator/src/aggregate/live-event';
+import { preAggregate, type PositionedEvent } from '../../../aggregator/src/aggregate/pre-aggregate';
+import { scriptArguments } from '../../../aggregator/src/apply/apply-live';
 import { toRawMessages } from '../../../ingest-api/src/events/to-raw-messages';
 import { validateBatch } from '../../../ingest-api/src/validation/validate-batch';
 import { type GeoIp, NO_GEO } from '../geo/geoip';
 import { toClickHouseRow } from '../sink/clickhouse-row';
+import { enrichedMessages } from '../sink/enriched-messages';
 import { UserAgents } from '../ua/user-agent';
 import { decodeRawMessage } from './decode-raw-message';
 import { enrichEvent, enrichRequest } from './enrich-event';
@@ -90,6 +97,27 @@ function expectStorable(row: ReturnType<typeof toClickHouseRow>): void {
   expect(problems).toEqual([]);
 }
 
+const LIVE = { windowMinutes: 15, graceSeconds: 120, topN: 1000 };
+
+/** The live script's payload for these enriched messages: what the aggregator would send to Redis. */
+function expectScriptInput(messages: Array<{ value: string | Buffer }>): void {
+  const positioned: PositionedEvent[] = [];
+  messages.forEach((m, offset) => {
+    const decoded = decodeLiveMessage(Buffer.from(m.value));
+    if (!decoded.ok) throw new Error(`the aggregator refuses an enriched message: ${decoded.reason}`);
+    for (const event of decoded.events) positioned.push({ offset, event });
+  });
+  const { tenants } = preAggregate(positioned, { nowMs: NOW, windowMinutes: LIVE.windowMinutes, appliedUpTo: () => -1 });
+  for (const delta of tenants.values()) {
+    const { payload } = scriptArguments(delta, 'enriched', 0, LIVE);
+    expect(ESCAPED_SURROGATE.test(payload)).toBe(false);
+    const parsed = JSON.parse(payload) as { minutes: Array<{ c: Record<string, unknown> }> };
+    for (const minute of parsed.minutes) {
+      for (const [field, n] of Object.entries(minute.c)) if (typeof n !== 'string' || !/^[0-9]{1,18}$/.test(n)) throw new Error(`counter ${field} = ${JSON.stringify(n)}`);
+    }
+  }
+}
+
 describe('canonical input, end to end through ingest and enricher (property)', () => {
   it('everything ingest validation accepts decodes with nothing refused and becomes a storable row', () => {
     let accepted = 0;
@@ -104,17 +132,21 @@ describe('canonical input, end to end through ingest and enricher (property)', (
         // Two events per message: chunking is exercised too.
         const messages = toRawMessages(entries, { tenant: 'acme', batchId: 'batch-1', receivedAt: NOW, idempotencyKey }, 2);
         let events = 0;
+        const enriched: Array<{ value: string | Buffer }> = [];
         for (const message of messages) {
           const decoded = decodeRawMessage(Buffer.from(message.value));
           if (!decoded.ok) throw new Error(`poison: ${decoded.reason}`);
           expect(decoded.refused).toEqual([]);
           const request = enrichRequest(decoded.request, NOW);
-          for (const event of decoded.events) {
+          const enrichedEvents = decoded.events.map((event) => enrichEvent(event, deps));
+          for (const event of enrichedEvents) {
             events++;
-            expectStorable(toClickHouseRow(request, enrichEvent(event, deps)));
+            expectStorable(toClickHouseRow(request, event));
           }
+          enriched.push(...enrichedMessages(request, enrichedEvents, 2));
         }
         expect(events).toBe(entries.length);
+        expectScriptInput(enriched);
       }),
       { numRuns: 1500, seed: 20261122 },
     );
@@ -151,7 +183,9 @@ describe('canonical input, end to end through ingest and enricher (property)', (
         expect(decoded.refused.map((r) => r.index)).toEqual([...new Set(decoded.refused.map((r) => r.index))].sort((a, b) => a - b));
         expect(isWellFormed(decoded.request.batchId)).toBe(true);
         const request = enrichRequest(decoded.request, NOW);
-        for (const event of decoded.events) expectStorable(toClickHouseRow(request, enrichEvent(event, deps)));
+        const enrichedEvents = decoded.events.map((event) => enrichEvent(event, deps));
+        for (const event of enrichedEvents) expectStorable(toClickHouseRow(request, event));
+        expectScriptInput(enrichedMessages(request, enrichedEvents, 2));
         stored += decoded.events.length;
         refused += decoded.refused.length;
       }),
