@@ -74,7 +74,7 @@ describe('the DLQ tool on a real broker', () => {
     expect(shown).toContain(JSON.stringify(JSON.parse(rawV2(tenantB, 'b2-part')), null, 2));
   });
 
-  it('replaying one letter twice produces two messages keyed by tenant with the same batchKey; a non-JSON letter is skipped', async () => {
+  it('replaying one letter twice produces two messages keyed by tenant with the same batchKey and different batchIds; a non-JSON letter is skipped', async () => {
     const { chosen } = selectLetters(read, { ids: [ID.a11] });
     const first = await replayLetters(producer, chosen);
     const second = await replayLetters(producer, chosen);
@@ -85,10 +85,12 @@ describe('the DLQ tool on a real broker', () => {
 
     const replayed = await readTopic(kafka, sourceTopic, { timeoutMs: 30_000 });
     expect(replayed).toHaveLength(2);
-    const expected = { ...JSON.parse(rawV2(tenantA, 'a1')), batchKey: replayBatchKey(ID.a11) };
+    const expected = { ...JSON.parse(rawV2(tenantA, 'a1')), batchId: expect.stringMatching(/^dlq-/), batchKey: replayBatchKey(ID.a11) };
     for (const m of replayed) {
       expect(m.key).toBe(tenantA);
       expect(JSON.parse(m.value!.toString())).toEqual(expected);
     }
+    const batchIds = replayed.map((m) => (JSON.parse(m.value!.toString()) as { batchId: string }).batchId);
+    expect(new Set(batchIds).size).toBe(2);
   });
 });

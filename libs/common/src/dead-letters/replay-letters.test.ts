@@ -25,7 +25,19 @@ describe('planReplay', () => {
     const plan = planReplay(letter(JSON.stringify({ v: 2, customerId: 'acme', batchKey: 'edge-key', events: [{ eventId: 'e1' }] })));
     expect(plan).toMatchObject({ ok: true, topic: 'cdn-logs.raw', batchKey: replayBatchKey('cdn-logs.raw/1/42'), message: { key: 'acme' } });
     if (!plan.ok) throw new Error('planned');
-    expect(JSON.parse(plan.message.value.toString())).toEqual({ v: 2, customerId: 'acme', batchKey: replayBatchKey('cdn-logs.raw/1/42'), events: [{ eventId: 'e1' }] });
+    expect(JSON.parse(plan.message.value.toString())).toEqual({
+      v: 2, customerId: 'acme', batchId: expect.stringMatching(/^dlq-[0-9a-f-]{36}$/), batchKey: replayBatchKey('cdn-logs.raw/1/42'), events: [{ eventId: 'e1' }],
+    });
+  });
+
+  it('two replays of one letter share the batchKey and differ in batchId (the live window counts the first, skips the second)', () => {
+    const value = JSON.stringify({ v: 2, customerId: 'acme', batchId: 'original', events: [{ eventId: 'e1' }] });
+    const [a, b] = [planReplay(letter(value)), planReplay(letter(value))];
+    if (!a.ok || !b.ok) throw new Error('planned');
+    const [ja, jb] = [a, b].map((p) => JSON.parse(p.message.value.toString()) as { batchId: string; batchKey: string });
+    expect(ja!.batchKey).toBe(jb!.batchKey);
+    expect(ja!.batchId).not.toBe(jb!.batchId);
+    expect(ja!.batchId).not.toBe('original');
   });
 
   it('a v1 message goes as it is, with a note; without a tenant the letter key is used', () => {

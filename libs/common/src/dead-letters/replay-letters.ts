@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { MessageProducer, OutgoingMessage } from '../kafka/producer';
 import { readVersioned } from '../schemas/versioned-message';
 import { replayBatchKey, type DeadLetter } from './dead-letter';
@@ -31,8 +32,11 @@ export function selectLetters<T extends DeadLetter>(letters: T[], selection: Rep
 
 /**
  * What replaying a letter re-produces: its value, to its source topic, keyed by
- * tenant. A v2 message (raw or enriched) gets `batchKey = replayBatchKey(id)`, so
- * replaying it twice counts once in the live window; other JSON goes as it is.
+ * tenant. A v2 message (raw or enriched) gets `batchKey = replayBatchKey(id)` and a
+ * fresh `batchId`, so replaying it twice counts once in the live window: the
+ * aggregator counts the first copy of a batchKey it sees and skips copies of it
+ * from another batch (a copy with the *same* batchId would be taken for a
+ * redelivery of the first and counted again). Other JSON goes as it is.
  * A value that is not JSON cannot become valid by a replay: it is skipped.
  */
 export function planReplay(letter: DeadLetter): ReplayPlan {
@@ -44,7 +48,8 @@ export function planReplay(letter: DeadLetter): ReplayPlan {
   const json = parsed.json;
   if (parsed.version === 2 && json !== null && typeof json === 'object' && !Array.isArray(json)) {
     const batchKey = replayBatchKey(id);
-    return { ok: true, id, topic: letter.source.topic, batchKey, message: { key, value: JSON.stringify({ ...json, batchKey }) } };
+    const batchId = `dlq-${randomUUID()}`;
+    return { ok: true, id, topic: letter.source.topic, batchKey, message: { key, value: JSON.stringify({ ...json, batchId, batchKey }) } };
   }
   const what = parsed.version === undefined ? 'a message without a version' : `a v${String(parsed.version)} message`;
   const note = `${what} is re-produced as it is, without a batchKey: replaying it again counts it again in the live view`;
