@@ -41,6 +41,7 @@ const TRANSIENT_CODES = new Set([
   81, // UNKNOWN_DATABASE
   159, // TIMEOUT_EXCEEDED
   164, // READONLY
+  173, // CANNOT_ALLOCATE_MEMORY
   202, // TOO_MANY_SIMULTANEOUS_QUERIES
   203, // NO_FREE_CONNECTION
   209, // SOCKET_TIMEOUT
@@ -49,11 +50,17 @@ const TRANSIENT_CODES = new Set([
   236, // ABORTED
   241, // MEMORY_LIMIT_EXCEEDED
   242, // TABLE_IS_READ_ONLY
+  243, // NOT_ENOUGH_SPACE (disk full)
   252, // TOO_MANY_PARTS
   285, // TOO_FEW_LIVE_REPLICAS
+  286, // UNSATISFIED_QUORUM_FOR_PREVIOUS_WRITE
+  289, // REPLICA_IS_NOT_IN_QUORUM
   319, // UNKNOWN_STATUS_OF_INSERT
   394, // QUERY_WAS_CANCELLED
   425, // SYSTEM_ERROR
+  439, // CANNOT_SCHEDULE_TASK
+  497, // ACCESS_DENIED (permissions: an operator's fix)
+  516, // AUTHENTICATION_FAILED
   999, // KEEPER_EXCEPTION
 ]);
 
@@ -68,6 +75,9 @@ export function classifyClickHouseError(err: unknown): ClassifiedError {
   const message = messageOf(err);
   const code = clickhouseErrorCode(err);
   if (code !== undefined) {
+    // TOO_MANY_PARTS also says "too many partitions for a single INSERT block": that one is the rows'
+    // doing (their days span more partitions than allowed), and splitting the insert cures it.
+    if (code === 252 && /too many partitions for single insert block/i.test(message)) return { class: 'deterministic', code: 'clickhouse_252', message };
     if (DATA_CODES.has(code)) return { class: 'deterministic', code: `clickhouse_${code}`, message };
     if (TRANSIENT_CODES.has(code)) return { class: 'transient', code: `clickhouse_${code}`, message };
     return { class: 'unknown', code: `clickhouse_${code}`, message };

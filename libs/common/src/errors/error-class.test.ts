@@ -11,6 +11,9 @@ describe('classifyClickHouseError', () => {
     ['Code: 252, e.displayText() = DB::Exception: Too many parts (300)', 'transient', 'clickhouse_252'],
     ['Code: 241. DB::Exception: Memory limit (total) exceeded. (MEMORY_LIMIT_EXCEEDED)', 'transient', 'clickhouse_241'],
     ['Code: 60, e.displayText() = DB::Exception: Table t.enriched_logs doesn\'t exist', 'transient', 'clickhouse_60'],
+    ['Code: 243, e.displayText() = DB::Exception: Cannot reserve 1.00 MiB, not enough space', 'transient', 'clickhouse_243'],
+    ['Code: 516. DB::Exception: default: Authentication failed. (AUTHENTICATION_FAILED)', 'transient', 'clickhouse_516'],
+    ['Code: 252, e.displayText() = DB::Exception: Too many partitions for single INSERT block (more than 100).', 'deterministic', 'clickhouse_252'],
     ['Code: 123456, e.displayText() = DB::Exception: something new', 'unknown', 'clickhouse_123456'],
   ])('%s → %s', (message, cls, code) => {
     expect(classifyClickHouseError(new Error(message))).toEqual({ class: cls, code, message });
@@ -41,7 +44,11 @@ describe('classifyRedisError', () => {
     ['WRONGTYPE Operation against a key holding the wrong kind of value', 'deterministic', 'redis_wrongtype'],
     ['ERR value is not an integer or out of range', 'deterministic', 'redis_number_refused'],
     ['ERR increment or decrement would overflow', 'deterministic', 'redis_number_refused'],
-    ['ERR user_script:12: Script attempted to access nonexistent global variable', 'deterministic', 'redis_script_error'],
+    ['ERR user_script:12: Script attempted to access nonexistent global variable', 'unknown', 'redis_script_error'],
+    ['ERR Error compiling script (new function): user_script:1: unexpected symbol', 'transient', 'redis_script_compile'],
+    ['ERR Script killed by user with SCRIPT KILL... user_script:1', 'transient', 'redis_script_killed'],
+    ['NOAUTH Authentication required.', 'transient', 'redis_noauth'],
+    ['ERR max number of clients reached', 'transient', 'redis_max_clients'],
     ['Connection is closed.', 'transient', 'network_error'],
     ['ERR something new', 'unknown', 'redis_unknown'],
   ])('%s → %s', (message, cls, code) => {

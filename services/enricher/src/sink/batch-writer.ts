@@ -101,7 +101,8 @@ export class BatchWriter {
     if (this.pending.items.length === 0) this.pending.firstAt = Date.now();
     for (const item of items) {
       this.pending.items.push(item);
-      this.pending.rows += item.kind === 'events' ? item.events.length : 1;
+      // Refused events count too: a message whose events were all refused at decode must still be flushed (its letters, its offset).
+      this.pending.rows += item.kind === 'events' ? item.events.length + (item.refused?.length ?? 0) : 1;
     }
   }
 

@@ -57,7 +57,7 @@ describe('insertIsolating', () => {
     expect(waits).toEqual([100, 200, 250]);
   });
 
-  it('treats an unknown error as transient within the grace time, then as deterministic', async () => {
+  it('treats an unknown error as transient within the grace time; alone (nothing else landed) it stays transient after it', async () => {
     let now = 0;
     const budget = new UnknownErrorBudget(60_000, () => now);
     const failures = Array.from({ length: 10 }, () => unknown);
@@ -72,8 +72,55 @@ describe('insertIsolating', () => {
       budget,
       sleep: async (ms) => void (now += ms * 20), // time flies: 500 ms backoff = 10 s
     });
-    expect(refused).toEqual([{ index: 0, error: { ...unknown, class: 'deterministic' } }]);
-    expect(landed).toEqual([]);
-    expect(failures.length).toBeGreaterThan(0); // it stopped retrying before the store would have accepted
+    expect(now).toBeGreaterThan(60_000); // past the grace time
+    expect(refused).toEqual([]);
+    expect(landed).toEqual([7]);
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('insertIsolating with unknown errors after the grace time', () => {
+  const failing = (bad: (row: number) => boolean, until: () => boolean) => {
+    const landed: number[] = [];
+    return {
+      landed,
+      insert: async (rows: number[]) => {
+        if (!until() && rows.some(bad)) throw Object.assign(new Error('?'), { classified: unknown });
+        landed.push(...rows);
+      },
+      classify: (err: unknown) => (err as { classified: ClassifiedError }).classified,
+    };
+  };
+
+  it('isolates a row the store refuses with an unknown code, once other rows landed, without restarting the grace at each split', async () => {
+    let now = 0;
+    const budget = new UnknownErrorBudget(60_000, () => now);
+    const s = failing((r) => r === 4999, () => false);
+    const waits: number[] = [];
+    const refused = await insertIsolating(Array.from({ length: 5000 }, (_, i) => i), {
+      insert: s.insert, classify: s.classify, budget, retryInitialMs: 1000, retryMaxMs: 10_000,
+      sleep: async (ms) => void (waits.push(ms), (now += ms)),
+    });
+    expect(refused.map((r) => r.index)).toEqual([4999]);
+    expect(refused[0]!.error.class).toBe('deterministic');
+    expect(s.landed.length).toBe(4999);
+    // Only the first grace period was waited for: no new grace at each of the ~13 levels.
+    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThan(2 * 60_000);
+  });
+
+  it('refuses nothing when every row meets the unknown error (an outage): it retries until the store answers', async () => {
+    let now = 0;
+    let storeBack = false;
+    const budget = new UnknownErrorBudget(60_000, () => now);
+    const s = failing(() => true, () => storeBack);
+    const refused = await insertIsolating([1, 2, 3, 4], {
+      insert: s.insert, classify: s.classify, budget, retryInitialMs: 1000, retryMaxMs: 10_000,
+      sleep: async (ms) => {
+        now += ms;
+        if (now > 600_000) storeBack = true; // ten minutes later
+      },
+    });
+    expect(refused).toEqual([]);
+    expect(s.landed.sort()).toEqual([1, 2, 3, 4]);
   });
 });

@@ -25,25 +25,41 @@ export interface InsertIsolatingOptions<R> {
  * - a deterministic error (the data is refused) splits the rows in halves and
  *   inserts each, recursively, until a single row fails alone: that row is
  *   returned as refused, every other row is inserted.
+ * - an `unknown` error is transient until the budget's grace time passed, then
+ *   isolated like a deterministic one, with one safeguard: a row is refused for
+ *   an unknown error only if some other row of the same call landed meanwhile.
+ *   If none did, the store refuses everything alike, which is an outage (disk
+ *   full, lost permissions...) rather than bad data: those rows are retried with
+ *   backoff, and the partition shows as stuck, instead of all going to the DLQ.
  * One bad row in n costs about 2·log2(n) extra inserts. Re-inserting rows that
  * already landed (a half that succeeded before a later split) is harmless only
  * for a table that collapses duplicates, as `enriched_logs` does on its sort key.
  */
 export async function insertIsolating<R>(rows: R[], opts: InsertIsolatingOptions<R>): Promise<RefusedRow[]> {
   const refused: RefusedRow[] = [];
+  /** Rows that failed alone with an error that was `unknown`: refused only once some other row landed. */
+  let suspects: RefusedRow[] = [];
+  let landed = false;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let delay = opts.retryInitialMs ?? 500;
+  let retries = 0;
+  const backoff = async (error: ClassifiedError) => {
+    opts.onRetry?.(error, ++retries, delay);
+    await sleep(delay);
+    delay = Math.min(delay * 2, opts.retryMaxMs ?? 10_000);
+  };
   const attempt = async (lo: number, hi: number): Promise<void> => {
-    let delay = opts.retryInitialMs ?? 500;
-    for (let n = 1; ; n++) {
+    for (;;) {
       try {
         await opts.insert(lo === 0 && hi === rows.length ? rows : rows.slice(lo, hi));
-        opts.budget.succeeded();
+        landed = true;
         return;
       } catch (err) {
-        const error = opts.budget.resolve(opts.classify(err));
+        const classified = opts.classify(err);
+        const error = opts.budget.resolve(classified);
         if (error.class === 'deterministic') {
           if (hi - lo === 1) {
-            refused.push({ index: lo, error });
+            (classified.class === 'unknown' ? suspects : refused).push({ index: lo, error });
             return;
           }
           const mid = lo + Math.floor((hi - lo) / 2);
@@ -51,12 +67,17 @@ export async function insertIsolating<R>(rows: R[], opts: InsertIsolatingOptions
           await attempt(mid, hi);
           return;
         }
-        opts.onRetry?.(error, n, delay);
-        await sleep(delay);
-        delay = Math.min(delay * 2, opts.retryMaxMs ?? 10_000);
+        await backoff(error);
       }
     }
   };
   if (rows.length > 0) await attempt(0, rows.length);
-  return refused;
+  while (suspects.length > 0 && !landed) {
+    await backoff(suspects[0]!.error);
+    const again = suspects;
+    suspects = [];
+    for (const s of again) await attempt(s.index, s.index + 1);
+  }
+  opts.budget.succeeded();
+  return [...refused, ...suspects].sort((a, b) => a.index - b.index);
 }
