@@ -54,4 +54,18 @@ describe('PartitionProgress', () => {
     p.forget('t', 2);
     expect(p.health()).toEqual([]);
   });
+
+  it('a re-fetch of offsets a flush already committed (after a re-join) is not reported as waiting', () => {
+    const p = new PartitionProgress(clock);
+    p.fetched('t', 0, '0', '9', now);
+    p.finished('t', 0, '10'); // the flush committed 0..9
+    p.fetched('t', 0, '0', '9', now); // the consumer re-joined and read 0..9 again; the writer skips them
+    now += 300_000;
+    expect(p.health()[0]).toMatchObject({ stalledSeconds: 0, oldestAgeSeconds: 0 });
+    p.fetched('t', 0, '5', '14', now - 1000); // overlapping: only 10..14 wait
+    now += 1000;
+    expect(p.health()[0]).toMatchObject({ stalledSeconds: 1, oldestAgeSeconds: 2 });
+    p.finished('t', 0, '15');
+    expect(p.health()[0]).toMatchObject({ stalledSeconds: 0, oldestAgeSeconds: 0 });
+  });
 });

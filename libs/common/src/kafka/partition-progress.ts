@@ -22,6 +22,8 @@ interface Pending {
 interface PartitionState {
   pending: Pending[];
   lastProgressAt: number;
+  /** Everything before this offset is known finished: a re-fetch of it (after a re-join) is not waiting. */
+  finishedUpTo: bigint;
 }
 
 export interface PartitionHealth {
@@ -39,18 +41,21 @@ export class PartitionProgress {
   /** A batch was handed to the handler. */
   fetched(topic: string, partition: number, firstOffset: string, lastOffset: string, firstTimestamp: number): void {
     const state = this.state(topic, partition);
-    const first = BigInt(firstOffset);
+    const last = BigInt(lastOffset);
+    // Offsets already finished (the consumer re-joined and re-reads from an older commit while a flush committed them) do not wait.
+    if (last < state.finishedUpTo) return;
+    const first = BigInt(firstOffset) < state.finishedUpTo ? state.finishedUpTo : BigInt(firstOffset);
     // A re-fetch after a rebalance or seek replaces what was pending from that offset on.
     state.pending = state.pending.filter((p) => p.lastOffset < first);
     if (state.pending.length === 0) state.lastProgressAt = Math.max(state.lastProgressAt, this.now());
-    state.pending.push({ firstOffset: first, lastOffset: BigInt(lastOffset), firstTimestamp, receivedAt: this.now() });
+    state.pending.push({ firstOffset: first, lastOffset: last, firstTimestamp, receivedAt: this.now() });
   }
 
   /** Everything before `nextOffset` is finished (committed). */
   finished(topic: string, partition: number, nextOffset: string): void {
-    const state = this.partitions.get(key(topic, partition));
-    if (!state) return;
+    const state = this.state(topic, partition);
     const next = BigInt(nextOffset);
+    if (next > state.finishedUpTo) state.finishedUpTo = next;
     const before = state.pending.length;
     state.pending = state.pending.filter((p) => p.lastOffset >= next);
     let progressed = state.pending.length < before;
@@ -93,7 +98,7 @@ export class PartitionProgress {
   private state(topic: string, partition: number) {
     let state = this.partitions.get(key(topic, partition));
     if (!state) {
-      state = { topic, partition, pending: [], lastProgressAt: this.now() };
+      state = { topic, partition, pending: [], lastProgressAt: this.now(), finishedUpTo: -1n };
       this.partitions.set(key(topic, partition), state);
     }
     return state;
