@@ -90,6 +90,11 @@ describe('live script', () => {
     await call([goodMinute()], 20, 20); // re-creates it
     await redis.hset(k.counters(tenant, minute), 'status2xx', 'abc');
     await expectNothingChanged(() => call([goodMinute(), goodMinute()], 30, 31), /^ERR live: .*:c status2xx is not an integer/);
+    // Integers Redis itself would not parse: a leading zero, a negative zero (HINCRBY would fail after earlier writes).
+    for (const odd of ['007', '-0']) {
+      await redis.hset(k.counters(tenant, minute), 'status2xx', odd);
+      await expectNothingChanged(() => call([goodMinute(), goodMinute()], 30, 31), /^ERR live: .*:c status2xx is not an integer/);
+    }
     await redis.hset(k.counters(tenant, minute), 'status2xx', '1');
     const wm = await redis.get(watermark);
     await redis.del(watermark);
@@ -102,6 +107,7 @@ describe('live script', () => {
     await expectNothingChanged(both({ ...goodMinute(), c: { ...zeros, bytes: 300 } }), /^ERR live: minute 2 is malformed/);
     await expectNothingChanged(both(goodMinute({ ...zeros, bytes: '1000000000000000000' })), /^ERR live: minute 2 is malformed/);
     await expectNothingChanged(both(goodMinute({ ...zeros, bytes: '-5' })), /^ERR live: minute 2 is malformed/);
+    await expectNothingChanged(both(goodMinute({ ...zeros, bytes: '0100' })), /^ERR live: minute 2 is malformed/);
     await expectNothingChanged(both({ ...goodMinute(), rt: { 'GET /': -1 } }), /^ERR live: minute 2 is malformed/);
     const payload = (rt: string) => `{"first":100,"last":101,"wmTtl":600,"topN":10,"minutes":[${JSON.stringify(goodMinute())},${JSON.stringify(goodMinute()).replace('{"GET /":2}', rt)}]}`;
     await expectNothingChanged(() => call(payload('{"GET /":1e999}')), /^ERR live: (minute 2 is malformed|payload is not JSON)/);

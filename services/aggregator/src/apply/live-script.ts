@@ -27,11 +27,14 @@ export const LIVE_COUNTER_MAX_DIGITS = 18;
  *
  * Nothing is written unless every check passed, so any refusal
  * (`ERR live: ...`) leaves no partial increments. Checked first: the payload
- * (counters `^[0-9]+$` of at most 18 digits, top-list increments finite and
- * ≥ 0, IPs strings, expiry an integer), then what Redis holds: every key is
- * of its type or absent (a HyperLogLog is a string starting with `HYLL`), the
- * watermark is an integer, and every counter field incremented stays below
- * LIVE_COUNTER_BOUND (current + increment, in doubles). The shebang makes
+ * (counters non-negative integers as Redis parses them, no leading zero, of at
+ * most 18 digits; top-list increments finite and ≥ 0; IPs strings; expiry, ttl
+ * and topN integers), then what Redis holds: every key is of its type or
+ * absent (a HyperLogLog is a string starting with `HYLL`), the watermark and
+ * every counter field are integers, and every counter field incremented stays
+ * below LIVE_COUNTER_BOUND (current + increment, in doubles). The one write
+ * that can still fail on what Redis holds, PFADD into a corrupt HyperLogLog,
+ * comes first, and repeating a PFADD changes nothing. The shebang makes
  * Redis refuse the script under maxmemory (OOM) before it starts, never
  * halfway through. All keys of a call share the tenant's hash tag, so it runs
  * unchanged on Redis Cluster.
@@ -41,7 +44,7 @@ local function refuse(why) return redis.error_reply('ERR live: ' .. why) end
 local ok, p = pcall(cjson.decode, ARGV[1])
 if not ok or type(p) ~= 'table' then return refuse('payload is not JSON') end
 local first, last, wmTtl, topN = tonumber(p.first), tonumber(p.last), tonumber(p.wmTtl), tonumber(p.topN)
-if not first or not last or last < first or not wmTtl or wmTtl <= 0 or not topN or topN <= 0 then
+if not first or not last or last < first or not wmTtl or wmTtl <= 0 or wmTtl ~= math.floor(wmTtl) or not topN or topN <= 0 or topN ~= math.floor(topN) then
   return refuse('bad offsets, ttl or topN')
 end
 if type(p.minutes) ~= 'table' or #KEYS ~= 1 + 5 * #p.minutes then
@@ -57,11 +60,12 @@ local wm = tonumber(wmText)
 if wm >= last then return {'duplicate', wmText} end
 if wm >= first then return {'overlap', wmText} end
 
--- The payload.
+-- The payload. An integer is written as Redis itself parses one: no sign or leading zero.
+local function isInteger(v) return v == '0' or string.match(v, '^%-?[1-9]%d*$') ~= nil end
 local function counters(t)
   if type(t) ~= 'table' then return false end
   for k, v in pairs(t) do
-    if type(k) ~= 'string' or type(v) ~= 'string' or #v > ${LIVE_COUNTER_MAX_DIGITS} or not string.match(v, '^%d+$') then return false end
+    if type(k) ~= 'string' or type(v) ~= 'string' or #v > ${LIVE_COUNTER_MAX_DIGITS} or not isInteger(v) or string.sub(v, 1, 1) == '-' then return false end
   end
   return true
 end
@@ -97,25 +101,30 @@ for i, m in ipairs(p.minutes) do
   end
   for field, n in pairs(m.c) do
     local current = redis.call('HGET', KEYS[base + 1], field) or '0'
-    if not string.match(current, '^%-?%d+$') then return refuse(KEYS[base + 1] .. ' ' .. field .. ' is not an integer') end
+    if #current > 20 or not isInteger(current) then return refuse(KEYS[base + 1] .. ' ' .. field .. ' is not an integer') end
     if tonumber(n) > 0 and tonumber(current) + tonumber(n) >= ${LIVE_COUNTER_BOUND} then
       return refuse(KEYS[base + 1] .. ' ' .. field .. ' would reach ${LIVE_COUNTER_BOUND} (' .. current .. ' + ' .. n .. ')')
     end
   end
 end
 
+-- HyperLogLogs first: the one write that can still fail on what Redis holds (a corrupt HLL passes the
+-- magic check), and one whose repetition changes nothing, so a failure here leaves no count behind.
 for i, m in ipairs(p.minutes) do
-  local base = 1 + (i - 1) * 5
-  local counters, ips, geo, routes, ua = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3], KEYS[base + 4], KEYS[base + 5]
-  for field, n in pairs(m.c) do
-    if tonumber(n) > 0 then redis.call('HINCRBY', counters, field, n) end
-  end
+  local ips = KEYS[1 + (i - 1) * 5 + 2]
   local chunk = {}
   for _, ip in ipairs(m.ips) do
     chunk[#chunk + 1] = ip
     if #chunk == 500 then redis.call('PFADD', ips, unpack(chunk)); chunk = {} end
   end
   if #chunk > 0 then redis.call('PFADD', ips, unpack(chunk)) end
+end
+for i, m in ipairs(p.minutes) do
+  local base = 1 + (i - 1) * 5
+  local counters, ips, geo, routes, ua = KEYS[base + 1], KEYS[base + 2], KEYS[base + 3], KEYS[base + 4], KEYS[base + 5]
+  for field, n in pairs(m.c) do
+    if tonumber(n) > 0 then redis.call('HINCRBY', counters, field, n) end
+  end
   for _, pair in ipairs({{geo, m.geo}, {routes, m.rt}, {ua, m.ua}}) do
     local key, values = pair[1], pair[2]
     local any = false
