@@ -70,11 +70,14 @@ export async function applyIsolating(
   const deadLettered: number[] = [];
   const attempt = async (part: PositionedEvent[], partDelta: TenantDelta | undefined): Promise<void> => {
     let error: ClassifiedError;
+    let unknown: boolean;
     try {
       applied.push(await applyOnce(tenant, part, ctx, partDelta));
       return;
     } catch (err) {
-      error = ctx.budget.resolve(classifyRedisError(err));
+      const classified = classifyRedisError(err);
+      unknown = classified.class === 'unknown';
+      error = ctx.budget.resolve(classified);
       if (error.class !== 'deterministic') throw err;
     }
     const halves = halvesByOffset(part);
@@ -82,6 +85,9 @@ export async function applyIsolating(
       for (const half of halves) await attempt(half, deltaAbove(tenant, half, ctx, -1));
       return;
     }
+    // An unknown error that nothing of this tenant's batch got past may be an outage rather than data
+    // (the store refuses everything alike): retried as transient, the partition shows as stuck.
+    if (unknown && !applied.some((a) => a.length > 0)) throw Object.assign(new Error(error.message), { cause: error });
     const offset = part[0]!.offset;
     await ctx.deadLetter(offset, error);
     deadLettered.push(offset);
