@@ -4,15 +4,20 @@
  * counter would pass the script's bound), a message that does not decode, and
  * events of tenant B with lone surrogates (which Redis' cjson would refuse
  * without the aggregator's cleaning). Every good event counts exactly once,
- * both bad messages are on the DLQ, and a redelivery changes nothing.
+ * both bad messages are on the DLQ, and a redelivery changes nothing. Then
+ * the operator fixes the cause and replays the refused letter twice (what
+ * `npm run dlq -- replay` does): its events count once.
  */
-import { DEAD_LETTER_HEADER as H, type ConsumedMessage, redisKeys } from '@cdnlog/common';
+import { DEAD_LETTER_HEADER as H, type ConsumedMessage, createProducer, type EnrichedEvent, readDeadLetter, redisKeys } from '@cdnlog/common';
+import { replayLetters } from '@cdnlog/common/dead-letters/replay-letters';
 import { testLogger, waitFor } from '@cdnlog/common/testing';
 import { createAggregator } from '../src/create-aggregator';
 import { aggregatorTestbed, dumpTenant, enrichedBatches } from './harness';
 
 let bed: Awaited<ReturnType<typeof aggregatorTestbed>>;
 let aggregator: ReturnType<typeof createAggregator> | undefined;
+/** What the first test leaves for the replay test. */
+const state: { good: EnrichedEvent[]; poisonEvents: EnrichedEvent[]; poisonMinute: number; refused?: ConsumedMessage } = { good: [], poisonEvents: [], poisonMinute: 0 };
 
 beforeAll(async () => {
   bed = await aggregatorTestbed('poison', {}, 1); // one partition: every tenant's messages in one offset sequence
@@ -39,7 +44,9 @@ it('a message Redis refuses and one that does not decode are dead-lettered; ever
   const poisonMinute = Math.floor(Date.now() / 60_000) * 60 - 8 * 60;
   const nearBound = { bytes: '8999999999999999999' };
   await bed.redis.hset(redisKeys.live.counters(a, poisonMinute), nearBound);
-  const poison = enrichedBatches(bed.events(3, 10_000).map((e) => ({ ...e, customerId: a, timestamp: poisonMinute * 1000 + 5_000 })), 50);
+  const poisonEvents = bed.events(3, 10_000).map((e) => ({ ...e, customerId: a, timestamp: poisonMinute * 1000 + 5_000 }));
+  Object.assign(state, { good, poisonEvents, poisonMinute });
+  const poison = enrichedBatches(poisonEvents, 50);
   expect(poison).toHaveLength(1);
   const poisonValue = JSON.stringify(poison[0]);
   const undecodable = '{"v":2,"customerId":';
@@ -58,6 +65,7 @@ it('a message Redis refuses and one that does not decode are dead-lettered; ever
   await bed.waitCommittedToEnd();
 
   const [refused, unreadable] = letters().sort(byOffset);
+  state.refused = refused;
   expect(letters()).toHaveLength(2);
   expect(refused!.headers).toMatchObject({
     [H.stage]: 'redis', [H.code]: 'redis_script_refused', [H.tenant]: a, [H.sourceOffset]: String(poisonOffset), [H.events]: '3', [H.service]: 'aggregator',
@@ -99,3 +107,22 @@ it('a message Redis refuses and one that does not decode are dead-lettered; ever
   expect(await deadLetters('redis', 'redis_script_refused')).toBe(0);
   await bed.waitExact(good);
 }, 120_000);
+
+it('after the fix, replaying the refused letter twice (npm run dlq -- replay) counts its events once', async () => {
+  const [a] = bed.tenants as [string];
+  expect(state.refused).toBeDefined();
+  await bed.redis.del(redisKeys.live.counters(a, state.poisonMinute)); // the operator's fix
+  const producer = createProducer(bed.kafka);
+  await producer.connect();
+  try {
+    const letter = readDeadLetter(state.refused!);
+    for (let i = 0; i < 2; i++) expect((await replayLetters(producer, [letter])).map((r) => [r.outcome, r.topic])).toEqual([['replayed', bed.env.KAFKA_TOPIC_ENRICHED]]);
+  } finally {
+    await producer.disconnect();
+  }
+  const all = [...state.good, ...state.poisonEvents];
+  await bed.waitExact(all);
+  await bed.waitCommittedToEnd(); // both copies read
+  await bed.waitExact(all, 5_000);
+  expect(await deadLetters('redis', 'redis_script_refused')).toBe(0);
+}, 90_000);
