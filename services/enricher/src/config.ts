@@ -30,8 +30,8 @@ export const configSchema = z.object({
     .refine((paths) => paths.length > 0, 'must list at least one .mmdb file (comma-separated)'),
   /**
    * Enriched-topic contract the enricher writes: 2, one message per raw message (the default);
-   * 1, one message per event, for consumers that do not read v2 yet (in profile (a) v1 cost the enricher
-   * 188–201 CPU-s and the aggregator 87–108 for 2.4 M events, v2 138–140 and 56–58: docs/benchmarks.md).
+   * 1, one message per event, for consumers that do not read v2 yet; v1 costs both consumers markedly
+   * more CPU per event (docs/benchmarks.md).
    */
   ENRICHED_MESSAGE_VERSION: z.enum(['1', '2'], { message: 'must be 1 or 2' }).default('2').transform((v) => (v === '1' ? 1 : 2) as 1 | 2),
   GEOIP_CACHE_SIZE: fields.positiveInt(100_000),

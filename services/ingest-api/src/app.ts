@@ -14,9 +14,9 @@ export interface AppDeps extends LogsEndpointDeps {
  *
  * Every route is an express route. `POST /v1/logs` at its exact path is also
  * dispatched here before express sees the request: express 5 re-prototypes
- * each request and response and walks its router, which cost ~0.25 ms of CPU
- * per request on the benchmark host, more than everything else a single-event
- * request needs (measured in docs/benchmarks.md). Variants express would
+ * each request and response and walks its router, which costs more CPU per
+ * request than everything else a single-event request needs
+ * (docs/benchmarks.md). Variants express would
  * match too (`/v1/logs/`, other letter case) still reach the same endpoint
  * through express.
  */

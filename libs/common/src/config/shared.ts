@@ -24,16 +24,15 @@ export const kafkaEnv = {
    * The enricher's and aggregator's fetches wait on the broker until this many
    * bytes are ready or KAFKA_FETCH_MAX_WAIT_MS passed. kafkajs' default (1 byte)
    * answers a fetch as soon as anything arrived: under a steady stream of small
-   * messages that was a stream of tiny fetches. Measured in 20 s runs at 2,000
-   * single-event requests/s (noisy): Kafka's CPU 287–373 ticks with 16 KB
-   * against 389–525 with 1 byte, the enricher's about the same; 64 KB saved no
-   * more and made each consumer wait ~100 ms at 8,000 events/s
-   * (docs/benchmarks.md).
+   * messages that was a stream of tiny fetches, each costing the broker CPU.
+   * 16 KB saves most of that; a larger minimum saved no more and made each
+   * consumer wait the full KAFKA_FETCH_MAX_WAIT_MS at moderate traffic
+   * (numbers in docs/benchmarks.md, decision record).
    */
   KAFKA_FETCH_MIN_BYTES: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(10_485_760, 'must be at most 10485760').default(16_384),
   /** Longest a fetch waits for KAFKA_FETCH_MIN_BYTES: at low traffic, the delay each consumer adds. */
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(5000, 'must be at most 5000').default(100),
-  /** zlib level of GZIP-compressed record batches this process produces (1 fastest .. 9 smallest). Default 1: a third of the CPU of kafkajs' fixed level 6 on our JSON for ~10-30 % larger batches; see kafka/gzip-codec.ts. */
+  /** zlib level of GZIP-compressed record batches this process produces (1 fastest .. 9 smallest). Default 1: far cheaper in CPU than kafkajs' fixed level 6 on our JSON for somewhat larger batches; see kafka/gzip-codec.ts and docs/benchmarks.md. */
   KAFKA_GZIP_LEVEL: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be 1..9').max(9, 'must be 1..9').default(1),
 };
 

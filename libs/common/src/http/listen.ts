@@ -5,8 +5,8 @@ import { createServer, type RequestListener, type Server } from 'node:http';
  * net.core.somaxconn, 4096 on current kernels). Node's default of 511
  * overflowed when thousands of edge connections opened at once: the kernel
  * dropped their SYNs, the clients retransmitted after 1, 3, 7, 15 s, and the
- * ingest API answered a 2,000 req/s load at p99 13 s with a quarter of its
- * throughput (measured: 123,490 listen overflows in one profile (b) run).
+ * ingest API answered a burst of new connections seconds late with a fraction
+ * of its throughput (listen overflows in profile (b): docs/benchmarks.md).
  */
 export const LISTEN_BACKLOG = 4096;
 

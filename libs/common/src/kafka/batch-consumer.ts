@@ -340,7 +340,8 @@ async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, is
 /**
  * kafkajs's heartbeat() is a no-op until `intervalMs` passed since the last
  * answered beat, so ticking at the interval itself would skip every other
- * beat (measured: a 6 s session expired during a 30 s ClickHouse outage).
+ * beat, and a short session could expire while a handler waits out a store
+ * outage.
  * Ticking at a third of it keeps the gap under 1.4 intervals.
  */
 async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<void>, intervalMs: number): Promise<T> {

@@ -7,8 +7,8 @@ const unzipAsync = promisify(unzip);
 
 /**
  * Record batches up to this size are compressed on the calling thread. zlib's
- * async path hands each call to the thread pool: measured on the benchmark
- * host, 305 µs of CPU for a 1.4 KB batch against 41 µs in place, and a
+ * async path hands each call to the thread pool, which costs several times
+ * the CPU of compressing a small batch in place (docs/benchmarks.md), and a
  * produce call carries one record batch per partition, so single-event
  * requests for many tenants paid it several times per call. Larger batches
  * (the enricher's, up to 512 KB) still go to the pool, so that the event loop
@@ -21,9 +21,9 @@ export const GUNZIP_INLINE_MAX_BYTES = 16 * 1024;
 
 /**
  * kafkajs compresses GZIP record batches at zlib's default level (6) and has
- * no option for it. Measured on our messages, level 6 cost 9.2 µs of CPU per
- * enriched event and 7.0 per raw event, level 1 3.4 and 3.1, for 22 KB instead
- * of 17 KB per 500 enriched events; on a CPU-bound box that trade is right.
+ * no option for it. On our messages level 1 costs a fraction of level 6's CPU
+ * for batches about a quarter larger (docs/benchmarks.md); on a CPU-bound box
+ * that trade is right.
  * This replaces kafkajs' GZIP codec with one at `level`. kafkajs keeps its
  * codecs in one process-wide table, so the last call wins; every service sets
  * the level once from KAFKA_GZIP_LEVEL. Decompression reads any level.

@@ -9,9 +9,9 @@ import { tenantIdSchema } from './tenant-id';
  * - v2 (`EnrichedBatch`, what the enricher writes by default): the enriched
  *   events of one raw message (one accepted request, or a chunk of it), the
  *   request-level fields stated once. Larger than `ENRICHED_BATCH_MAX_BYTES`,
- *   it is split into several messages with the same request fields. Against
- *   one Kafka record per event it cut the enricher's CPU by ~30 % and the
- *   aggregator's by ~40 % (docs/benchmarks.md).
+ *   it is split into several messages with the same request fields. It costs
+ *   both consumers much less CPU than one Kafka record per event
+ *   (docs/benchmarks.md).
  * - v1 (`EnrichedEvent`): one message per event. Written with
  *   `ENRICHED_MESSAGE_VERSION=1` for consumers that do not read v2 yet.
  *

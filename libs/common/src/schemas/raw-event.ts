@@ -8,7 +8,7 @@ import { tenantIdSchema } from './tenant-id';
  * - v2 (`RawBatch`, what the ingest API writes): one message per accepted
  *   request, or per chunk of at most `RAW_BATCH_MAX_EVENTS` events of it. The
  *   request-level fields are stated once, the events follow in request order.
- *   One Kafka message per event cost ~2.5x the CPU per event in kafkajs
+ *   One Kafka message per event cost kafkajs far more CPU per event
  *   (docs/benchmarks.md); a batch is also the unit the API accepted.
  * - v1 (`RawEvent`): one message per event. Still read, so messages written
  *   before an upgrade (or by tools such as `npm run bench:history`) keep working.

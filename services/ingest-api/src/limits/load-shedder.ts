@@ -4,8 +4,8 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
  * Sheds requests while this process is CPU-saturated. Under overload every
  * request parses and validates its body before it could be refused, the heap
  * fills with bodies waiting for the CPU, GC takes the rest, and the instance
- * answers nothing in time (measured: the ramp profile fell from 10,000 to 0
- * accepted events/s). The event loop's delay is the earliest honest signal:
+ * answers nothing in time (the ramp profile's accepted rate fell to zero
+ * before shedding existed; docs/benchmarks.md). The event loop's delay is the earliest honest signal:
  * its 99th percentile over the last `windowMs` above `maxDelayMs` means a new
  * request would wait at least that long before it is even read, so it gets a
  * 429 at once instead.

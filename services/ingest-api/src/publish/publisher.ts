@@ -208,7 +208,7 @@ export class Publisher {
    * After a send: what queued meanwhile goes out once `minSendIntervalMs`
    * passed since that send started (or the batch is full), not at once.
    * Without this a steady stream of requests made one produce call per broker
-   * round trip (~4 ms: ~180 calls/s at 2,000 single-event requests/s), and each
+   * round trip (hundreds of calls a second under single-event traffic), and each
    * call costs about the same CPU however few messages it carries. A request
    * reaching an idle publisher still waits only `lingerMs`.
    */
