@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import type { ConsumedMessage } from '../kafka/batch-consumer';
+import type { Kafka } from 'kafkajs';
+import { type ConsumedMessage, toConsumedMessage } from '../kafka/batch-consumer';
 import { readDeadLetter, type DeadLetter } from './dead-letter';
 
 /** A letter as the DLQ tool sees it: the decoded letter plus the message's headers as written. */
@@ -21,12 +21,6 @@ export interface ReadTopicOptions {
   timeoutMs?: number;
   /** The throw-away consumer group is named `<groupPrefix>-<random>`. Default cdnlog-dlq-tool. */
   groupPrefix?: string;
-}
-
-function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
-  const headers: Record<string, string> = {};
-  for (const [name, v] of Object.entries(m.headers ?? {})) headers[name] = String((Array.isArray(v) ? v[0] : v) ?? '');
-  return { topic, partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, headers, timestamp: Number(m.timestamp) };
 }
 
 /**
@@ -62,7 +56,7 @@ export async function readTopic(kafka: Kafka, topic: string, opts: ReadTopicOpti
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           const high = highs.get(batch.partition) ?? 0n;
-          for (const m of batch.messages) if (BigInt(m.offset) < high) messages.push(toConsumed(topic, batch.partition, m));
+          for (const m of batch.messages) if (BigInt(m.offset) < high) messages.push(toConsumedMessage(topic, batch.partition, m));
         },
       });
       const timeoutMs = opts.timeoutMs ?? 60_000;

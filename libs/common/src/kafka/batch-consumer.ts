@@ -1,4 +1,4 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { errorFields, type Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/registry';
 import { type PartitionHealth, PartitionProgress } from './partition-progress';
@@ -12,6 +12,13 @@ export interface ConsumedMessage {
   headers: Record<string, string>;
   /** Broker timestamp of the message, epoch ms. */
   timestamp: number;
+}
+
+/** A kafkajs message of `topic`/`partition` → ours: key as a string, each header's (first) value as a string. */
+export function toConsumedMessage(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, v] of Object.entries(m.headers ?? {})) headers[name] = String((Array.isArray(v) ? v[0] : v) ?? '');
+  return { topic, partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, headers, timestamp: Number(m.timestamp) };
 }
 
 export interface PartitionBatch {
@@ -281,17 +288,7 @@ export class BatchConsumer {
       topic: batch.topic,
       partition: batch.partition,
       highWatermark: batch.highWatermark,
-      messages: batch.messages.map((m) => ({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: m.offset,
-        key: m.key ? m.key.toString() : null,
-        value: m.value,
-        timestamp: Number(m.timestamp),
-        headers: Object.fromEntries(
-          Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? String(v[0] ?? '') : v === undefined ? '' : String(v)]),
-        ),
-      })),
+      messages: batch.messages.map((m) => toConsumedMessage(batch.topic, batch.partition, m)),
     };
     const last = batch.messages[batch.messages.length - 1]!.offset;
     const context = { topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last };
