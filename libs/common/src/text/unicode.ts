@@ -23,6 +23,23 @@ export function toWellFormed(s: string): string {
   return s.replace(UNPAIRED_SURROGATE, '\uFFFD');
 }
 
+/**
+ * Make the listed string fields of `record` well-formed, in place (absent ones
+ * are skipped); `onRepaired` is told each field that changed.
+ */
+export function repairTextFields<T extends object, K extends keyof T>(record: T, fields: readonly K[], onRepaired?: (field: K) => void): T {
+  for (const field of fields) {
+    const value = record[field];
+    if (typeof value !== 'string') continue;
+    const repaired = toWellFormed(value);
+    if (repaired !== value) {
+      record[field] = repaired as T[K];
+      onRepaired?.(field);
+    }
+  }
+  return record;
+}
+
 /** At most `max` code points of `s`, never ending in half a surrogate pair. */
 export function cutCodePoints(s: string, max: number): string {
   if (s.length <= max) return s;

@@ -1,6 +1,6 @@
 import {
   ENRICHED_BATCH_VERSION, ENRICHED_EVENT_VERSION, enrichedBatchEventSchema, enrichedBatchSchema, enrichedEventSchema, issueSummary, readVersioned,
-  toWellFormed,
+  repairTextFields,
 } from '@cdnlog/common';
 import { z } from 'zod';
 
@@ -36,15 +36,8 @@ export type DecodedLive = { ok: true; events: LiveEvent[] } | { ok: false; reaso
  * a lone surrogate, but Redis' cjson refuses a lone low one, and the live script would refuse the whole delta.
  * The tenant id and the UA family are checked against a pattern and a list, so they cannot hold one.
  */
-function wellFormed<E extends LiveEvent>(e: E): E {
-  e.batchId = toWellFormed(e.batchId);
-  if (e.batchKey) e.batchKey = toWellFormed(e.batchKey);
-  e.clientIp = toWellFormed(e.clientIp);
-  e.country = toWellFormed(e.country);
-  e.route = toWellFormed(e.route);
-  e.cacheStatus = toWellFormed(e.cacheStatus);
-  return e;
-}
+const TEXT_FIELDS = ['batchId', 'batchKey', 'clientIp', 'country', 'route', 'cacheStatus'] as const;
+const wellFormed = <E extends LiveEvent>(e: E): E => repairTextFields(e, TEXT_FIELDS);
 
 /** An enriched-topic message → its events (v1: one, v2: those of one raw message), or why it cannot be counted. */
 export function decodeLiveMessage(value: Buffer | null): DecodedLive {

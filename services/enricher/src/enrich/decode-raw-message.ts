@@ -11,7 +11,7 @@ import {
   type RawBatchEvent,
   type RawRequestFields,
   rawEventSchema,
-  toWellFormed,
+  repairTextFields,
 } from '@cdnlog/common';
 import { z } from 'zod';
 
@@ -62,8 +62,8 @@ export function decodeRawMessage(value: Buffer | null): Decoded {
   if (version === RAW_EVENT_VERSION) {
     const result = rawEventSchema.safeParse(json);
     if (!result.success) return { ok: false, reason: `not a raw event v1: ${issueSummary(result.error)}` };
-    const event = result.data;
-    event.batchId = toWellFormed(event.batchId);
+    // A v1 event carries its request fields itself: they are repaired in it too.
+    const event = repairTextFields(result.data, ['batchId']);
     return accept(event, [event], false);
   }
   return { ok: false, reason: `unknown raw message version ${JSON.stringify(version) ?? 'undefined'} (this enricher reads v1 and v2)` };
@@ -76,7 +76,7 @@ export function decodeRawMessage(value: Buffer | null): Decoded {
  */
 function accept(request: RawRequestFields, raw: readonly unknown[], checkEach: boolean): Decoded {
   const { customerId, receivedAt, batchId, batchKey } = request;
-  const fields: RawRequestFields = { customerId, receivedAt, batchId: toWellFormed(batchId), batchKey: batchKey === undefined ? undefined : toWellFormed(batchKey) };
+  const fields = repairTextFields<RawRequestFields, 'batchId' | 'batchKey'>({ customerId, receivedAt, batchId, batchKey }, ['batchId', 'batchKey']);
   const events: RawBatchEvent[] = [];
   const refused: RefusedEvent[] = [];
   for (let index = 0; index < raw.length; index++) {
@@ -88,7 +88,7 @@ function accept(request: RawRequestFields, raw: readonly unknown[], checkEach: b
       else reason = `not a raw event: ${issueSummary(result.error)}`;
     }
     reason ??= unstorable(event);
-    if (reason === undefined) events.push(canonicalEvent(event));
+    if (reason === undefined) events.push(repairTextFields(event, EVENT_TEXT_FIELDS));
     else refused.push({ index, event, reason });
   }
   return { ok: true, request: fields, events, refused };
@@ -108,14 +108,5 @@ function unstorable(e: RawBatchEvent): string | undefined {
   return undefined;
 }
 
-/** The text fields of an event: every one but the numbers. */
+/** The text fields of an event (every one but the numbers), repaired in place: the schema's output is our own object. */
 const EVENT_TEXT_FIELDS = ['eventId', 'clientIp', 'method', 'path', 'userAgent', 'host', 'requestId', 'referer', 'cacheStatus', 'pop'] as const;
-
-/** The event with its text well-formed (unpaired surrogates → U+FFFD), changed in place: the schema's output is our own object. */
-function canonicalEvent(e: RawBatchEvent): RawBatchEvent {
-  for (const field of EVENT_TEXT_FIELDS) {
-    const value = e[field];
-    if (value !== undefined) e[field] = toWellFormed(value);
-  }
-  return e;
-}

@@ -1,4 +1,4 @@
-import { toWellFormed } from '@cdnlog/common';
+import { repairTextFields } from '@cdnlog/common';
 import type { Entry } from './entry-schema';
 
 /**
@@ -19,13 +19,5 @@ export type RepairCounts = Partial<Record<TextField, number>>;
  * entry stays valid.
  */
 export function repairStrings(entry: Entry, counts: RepairCounts): void {
-  for (const field of TEXT_FIELDS) {
-    const value = entry[field];
-    if (value === undefined) continue;
-    const repaired = toWellFormed(value);
-    if (repaired !== value) {
-      entry[field] = repaired;
-      counts[field] = (counts[field] ?? 0) + 1;
-    }
-  }
+  repairTextFields(entry, TEXT_FIELDS, (field) => (counts[field] = (counts[field] ?? 0) + 1));
 }
