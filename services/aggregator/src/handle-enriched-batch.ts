@@ -1,5 +1,5 @@
 import {
-  type BatchHandler, type ClassifiedError, type ConsumedMessage, deadLetter, type Logger, type OutgoingMessage, redisKeys, TENANT_ID_PATTERN,
+  type BatchHandler, type ClassifiedError, type ConsumedMessage, deadLetter, type Logger, type OutgoingMessage, redisKeys, tenantOfKey,
   UnknownErrorBudget,
 } from '@cdnlog/common';
 import { decodeLiveMessage } from './aggregate/live-event';
@@ -61,8 +61,7 @@ export function handleEnrichedBatch(deps: {
       } else {
         deps.metrics.invalid.inc();
         deps.logger.warn('dead-lettering a message that is not an enriched event', { topic, partition, offset: message.offset, reason: decoded.reason });
-        const tenant = message.key !== null && TENANT_ID_PATTERN.test(message.key) ? message.key : '';
-        letters.push(deadLetter({ source: message, tenant, service: 'aggregator', stage: 'decode', code: 'invalid_message', reason: decoded.reason, events: 0 }));
+        letters.push(deadLetter({ source: message, tenant: tenantOfKey(message.key), service: 'aggregator', stage: 'decode', code: 'invalid_message', reason: decoded.reason, events: 0 }));
       }
     }
 

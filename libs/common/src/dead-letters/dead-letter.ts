@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConsumedMessage } from '../kafka/batch-consumer';
 import type { OutgoingMessage } from '../kafka/producer';
+import { TENANT_ID_PATTERN } from '../schemas/tenant-id';
 
 /**
  * The layout of a dead letter on the DLQ topic, owned here: consumers write
@@ -72,6 +73,11 @@ export const DEAD_LETTER_HEADER = {
   events: 'x-dlq-events',
   at: 'x-dlq-at',
 } as const;
+
+/** The tenant of a message that could not be decoded: its key when that is a tenant id (producers key by tenant), else ''. */
+export function tenantOfKey(key: string | null): string {
+  return key !== null && TENANT_ID_PATTERN.test(key) ? key : '';
+}
 
 export function deadLetterId(source: { topic: string; partition: number; offset: string }, eventIndex?: number): string {
   const base = `${source.topic}/${source.partition}/${source.offset}`;

@@ -1,4 +1,5 @@
-import { deadLetter, type EnrichedRequestFields, type OutgoingMessage, RAW_BATCH_VERSION, tenantIdSchema } from '@cdnlog/common';
+import { deadLetter, type EnrichedRequestFields, type OutgoingMessage, RAW_BATCH_VERSION, tenantOfKey } from '@cdnlog/common';
+import type { RefusedEvent as DecodeRefusal } from '../enrich/decode-raw-message';
 import type { ReadPosition } from './offset-ledger';
 
 /**
@@ -8,15 +9,10 @@ import type { ReadPosition } from './offset-ledger';
  * a message that could not be decoded at all is dead-lettered as it was read.
  */
 
-/** One event the enricher refused: at decode (`decode`) or because ClickHouse refused its row (`clickhouse`). */
-export interface RefusedEvent {
-  /** Position of the event in its source message's `events`. */
-  index: number;
-  /** The event as read from the raw topic. */
-  event: unknown;
+/** One event the enricher refused, as decoding reports it, and where: at decode or because ClickHouse refused its row. */
+export interface RefusedEvent extends DecodeRefusal {
   stage: 'decode' | 'clickhouse';
   code: string;
-  reason: string;
 }
 
 export function refusedEventLetter(position: ReadPosition, request: EnrichedRequestFields, refused: RefusedEvent): OutgoingMessage {
@@ -42,6 +38,5 @@ export function refusedEventLetter(position: ReadPosition, request: EnrichedRequ
 }
 
 export function undecodableLetter(message: { topic: string; partition: number; offset: string; key: string | null; value: Buffer | null }, reason: string): OutgoingMessage {
-  const tenant = message.key !== null && tenantIdSchema.safeParse(message.key).success ? message.key : '';
-  return deadLetter({ source: message, tenant, service: 'enricher', stage: 'decode', code: 'invalid_message', reason, events: 0 });
+  return deadLetter({ source: message, tenant: tenantOfKey(message.key), service: 'enricher', stage: 'decode', code: 'invalid_message', reason, events: 0 });
 }
