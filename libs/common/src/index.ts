@@ -22,6 +22,7 @@ export { MIGRATIONS } from './clickhouse/migrations/index';
 export * from './redis/client';
 export * from './schemas/tenant-id';
 export * from './schemas/raw-event';
+export * from './schemas/raw-event-check';
 export * from './tenants/registry';
 export * from './tenants/reload-on-signal';
 export * from './redis/keys';

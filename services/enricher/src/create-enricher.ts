@@ -3,6 +3,7 @@ import {
   tablesFor, topicsFromConfig,
 } from '@cdnlog/common';
 import type { EnricherConfig } from './config';
+import { enrichWithoutRows } from './enrich/enrich-message';
 import { GeoIp } from './geo/geoip';
 import { handleRawBatch } from './handle-raw-batch';
 import { enricherMetrics } from './metrics';
@@ -34,10 +35,11 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     clickhouse, tables, logger, onRecompute: m.rollup,
     delaySeconds: config.ROLLUP_DELAY_SECONDS, intervalMs: config.ROLLUP_INTERVAL_MS, startupLookbackMinutes: config.ROLLUP_STARTUP_LOOKBACK_MINUTES,
   });
+  const enrichDeps = { geo, userAgents, messageVersion: config.ENRICHED_MESSAGE_VERSION };
   const writer: BatchWriter = new BatchWriter({
     clickhouse, tables, producer, logger, metrics: m.writer,
     topics: { enriched: topics.enriched, dlq: topics.dlq },
-    messageVersion: config.ENRICHED_MESSAGE_VERSION,
+    withoutRows: (item, refusals) => enrichWithoutRows(item, refusals, enrichDeps),
     groupId: config.ENRICHER_GROUP_ID,
     maxRows: config.FLUSH_MAX_ROWS,
     maxWaitMs: config.FLUSH_MAX_WAIT_MS,
@@ -53,7 +55,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
     minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
-    handler: handleRawBatch({ writer, geo, userAgents, maxRows: config.FLUSH_MAX_ROWS, onItems: m.consumed }),
+    handler: handleRawBatch({ ...enrichDeps, writer, maxRows: config.FLUSH_MAX_ROWS, onItems: m.consumed }),
   });
 
   return {

@@ -6,9 +6,10 @@
  */
 import { createTransactionalProducer, DEAD_LETTER_HEADER as H, migrate, type RawBatchEvent } from '@cdnlog/common';
 import { testLogger } from '@cdnlog/common/testing';
-import { enrichEvent, enrichRequest } from '../src/enrich/enrich-event';
+import { enrichMessage, enrichWithoutRows } from '../src/enrich/enrich-message';
 import type { GeoIp } from '../src/geo/geoip';
-import { BatchWriter, type WriterItem } from '../src/sink/batch-writer';
+import { BatchWriter } from '../src/sink/batch-writer';
+import type { EventsItem } from '../src/sink/writer-item';
 import { UserAgents } from '../src/ua/user-agent';
 import { enricherTestbed } from './harness';
 
@@ -24,26 +25,25 @@ it('a deterministic ClickHouse rejection in the middle of a 5,000-row flush: 4,9
     const enriched = (await bed.collectEnriched()).events;
     const letters = await bed.collect(bed.env.KAFKA_TOPIC_DLQ!);
 
-    // 100 raw messages of 50 events each; event 2500 (message 50, its first event) carries an unpaired
-    // surrogate that the enricher's decode would have repaired: ClickHouse refuses the row (Code 25).
+    // 100 raw messages of 50 events each. The row of event 2500 (message 50, its first event) is damaged after
+    // enrichment, as no decodable event could be: its byte count reads NaN, and ClickHouse refuses it (Code 27).
     const raw = bed.events(5000).map(({ v: _v, customerId: _c, receivedAt: _r, batchId: _b, ...e }) => e as RawBatchEvent);
-    raw[2500] = { ...raw[2500]!, path: '/\ud800x' };
     const tenant = bed.tenants[0]!;
-    const userAgents = new UserAgents(100);
-    const items: WriterItem[] = [];
-    for (let m = 0; m < 100; m++) {
-      const events = raw.slice(m * 50, m * 50 + 50);
-      items.push({
-        kind: 'events', topic: bed.env.KAFKA_TOPIC_RAW!, partition: 0, offset: String(m),
-        request: enrichRequest({ customerId: tenant, receivedAt: Date.now(), batchId: `b${m}` }, Date.now()),
-        events: events.map((e) => enrichEvent(e, { geo: noGeo, userAgents })),
-        raw: events,
-      });
-    }
+    const deps = { geo: noGeo, userAgents: new UserAgents(100), messageVersion: 2 as const };
+    const items = Array.from({ length: 100 }, (_, m) => {
+      const value = Buffer.from(JSON.stringify({ v: 2, customerId: tenant, receivedAt: Date.now(), batchId: `b${m}`, events: raw.slice(m * 50, m * 50 + 50) }));
+      const message = { topic: bed.env.KAFKA_TOPIC_RAW!, partition: 0, offset: String(m), key: tenant, value, headers: {}, timestamp: Date.now() };
+      return enrichMessage(message, Date.now(), deps) as EventsItem;
+    });
+    const damaged = items[50]!.rows.split('\t');
+    expect(damaged[13]).toBe(String(raw[2500]!.bytesSent));
+    damaged[13] = 'NaN';
+    items[50]!.rows = damaged.join('\t');
     const committed: string[] = [];
     const writer = new BatchWriter({
       clickhouse: bed.clickhouse, tables: bed.tables, producer, logger, groupId: bed.config.ENRICHER_GROUP_ID,
       topics: { enriched: bed.env.KAFKA_TOPIC_ENRICHED!, dlq: bed.env.KAFKA_TOPIC_DLQ! },
+      withoutRows: (item, refusals) => enrichWithoutRows(item, refusals, deps),
       maxRows: 10_000, maxWaitMs: 60_000, retryInitialMs: 50,
       onCommitted: (offsets) => committed.push(...offsets.map((o) => `${o.partition}:${o.offset}`)),
     });
@@ -73,10 +73,10 @@ it('a deterministic ClickHouse rejection in the middle of a 5,000-row flush: 4,9
       [H.sourceOffset]: '50',
       [H.service]: 'enricher',
       [H.stage]: 'clickhouse',
-      [H.code]: 'clickhouse_25',
+      [H.code]: 'clickhouse_27',
       [H.events]: '1',
     });
-    expect(letter.headers[H.reason]).toMatch(/Code: 25/);
+    expect(letter.headers[H.reason]).toMatch(/Code: 27/);
     const value = JSON.parse(letter.value!.toString()) as { v: number; customerId: string; batchId: string; events: RawBatchEvent[] };
     expect(value).toMatchObject({ v: 2, customerId: tenant, batchId: 'b50' });
     expect(value.events).toEqual([raw[2500]]);

@@ -28,6 +28,13 @@ export const RAW_BATCH_MAX_EVENTS = 500;
  */
 export const MAX_BYTES_SENT = 1_000_000_000_000;
 
+/**
+ * The latest event time (and `receivedAt`) the stores can hold, epoch ms:
+ * ClickHouse's `DateTime` is seconds in a UInt32 (2106-02-07). The ingest API
+ * accepts timestamps near now only; the enricher refuses later ones it reads.
+ */
+export const MAX_STORED_TIMESTAMP_MS = 4_294_967_295_999;
+
 /** Response time one request may report, at most (one hour). */
 export const MAX_RESPONSE_TIME_MS = 3_600_000;
 

@@ -16,7 +16,7 @@ import { scriptArguments } from '../../../aggregator/src/apply/apply-live';
 import { toRawMessages } from '../../../ingest-api/src/events/to-raw-messages';
 import { validateBatch } from '../../../ingest-api/src/validation/validate-batch';
 import { type GeoIp, NO_GEO } from '../geo/geoip';
-import { toClickHouseRow } from '../sink/clickhouse-row';
+import { ENRICHED_LOG_COLUMNS, toClickHouseRow } from '../sink/clickhouse-row';
 import { enrichedMessages } from '../sink/enriched-messages';
 import { UserAgents } from '../ua/user-agent';
 import { decodeRawMessage } from './decode-raw-message';
@@ -77,23 +77,35 @@ const entryArb = fc.record(
 
 /** A lone surrogate as JSON.stringify writes it: `\ud800`..`\udfff` (a pair is written as itself). */
 const ESCAPED_SURROGATE = /\\ud[89a-f][0-9a-f]{2}/i;
-const inRange = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
+const inRange = (v: number, min: number, max: number) => Number.isSafeInteger(v) && v >= min && v <= max;
+const TSV_UNESCAPE: Record<string, string> = { t: '\t', n: '\n', r: '\r', '\\': '\\' };
 
-/** Everything a stored row must be: well-formed text, safe integers in their ranges, a route of at most 256 code points. */
-function expectStorable(row: ReturnType<typeof toClickHouseRow>): void {
+/** A TabSeparated line → its fields by column, unescaped as ClickHouse reads them; undefined when it is not one line of the table's columns. */
+function readTsvRow(line: string): Record<string, string> | undefined {
+  if (!line.endsWith('\n') || /[\n\r]/.test(line.slice(0, -1))) return undefined;
+  const fields = line.slice(0, -1).split('\t');
+  if (fields.length !== ENRICHED_LOG_COLUMNS.length) return undefined;
+  const row: Record<string, string> = {};
+  ENRICHED_LOG_COLUMNS.forEach((column, i) => (row[column] = fields[i]!.replace(/\\(.)/g, (_, c: string) => TSV_UNESCAPE[c] ?? `\\${c}`)));
+  return row;
+}
+
+/** Everything a stored row must be: one line of all columns, well-formed text, integers in their ranges, times as 10 digits, a route of at most 256 code points. */
+function expectStorable(line: string): void {
+  const row = readTsvRow(line);
+  if (!row) throw new Error(`not one TabSeparated row of enriched_logs: ${JSON.stringify(line)}`);
   const problems: string[] = [];
-  for (const [column, value] of Object.entries(row)) {
-    if (typeof value === 'string' && !isWellFormed(value)) problems.push(`${column} is not well-formed`);
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) problems.push(`${column} is not a safe integer: ${value}`);
-  }
-  if (ESCAPED_SURROGATE.test(JSON.stringify(row))) problems.push('the JSON row holds an escaped lone surrogate');
-  if (!inRange(row.timestamp, 0, Number.MAX_SAFE_INTEGER)) problems.push(`timestamp ${row.timestamp}`);
-  if (!inRange(row.timestamp_ms, 0, 999)) problems.push(`timestamp_ms ${row.timestamp_ms}`);
-  if (!inRange(row.status, 100, 599)) problems.push(`status ${row.status}`);
-  if (!inRange(row.bytes_sent, 0, MAX_BYTES_SENT)) problems.push(`bytes_sent ${row.bytes_sent}`);
-  if (!inRange(row.response_time_ms, 0, MAX_RESPONSE_TIME_MS)) problems.push(`response_time_ms ${row.response_time_ms}`);
-  if (!inRange(row.is_bot, 0, 1)) problems.push(`is_bot ${row.is_bot}`);
-  if ([...row.route].length > 256) problems.push(`route of ${[...row.route].length} code points`);
+  for (const [column, value] of Object.entries(row)) if (!isWellFormed(value)) problems.push(`${column} is not well-formed`);
+  const int = (column: string, min: number, max: number) => {
+    if (!/^\d+$/.test(row[column]!) || !inRange(Number(row[column]), min, max)) problems.push(`${column} ${row[column]}`);
+  };
+  for (const column of ['timestamp', 'ingested_at']) if (!/^\d{10}$/.test(row[column]!)) problems.push(`${column} ${row[column]} is not 10 digits`);
+  int('timestamp_ms', 0, 999);
+  int('status', 100, 599);
+  int('bytes_sent', 0, MAX_BYTES_SENT);
+  int('response_time_ms', 0, MAX_RESPONSE_TIME_MS);
+  int('is_bot', 0, 1);
+  if ([...row.route!].length > 256) problems.push(`route of ${[...row.route!].length} code points`);
   expect(problems).toEqual([]);
 }
 

@@ -62,17 +62,21 @@ describe('decodeRawMessage', () => {
     const ok = { ...event, eventId: 'max', bytesSent: 1e12, responseTimeMs: 3_600_000 };
     const old = { ...event, eventId: 'old', timestamp: -1 };
     const slow = { ...event, eventId: 'slow', responseTimeMs: 3_600_001 };
-    expect(decodeRawMessage(bytes({ ...v2, events: [huge, ok, old, slow, { ...event, bytesSent: 9007199254740991 }] }))).toEqual({
+    const last = { ...event, eventId: 'last', timestamp: 4_294_967_295_999 };
+    const late = { ...event, eventId: 'late', timestamp: 4_294_967_296_000 };
+    expect(decodeRawMessage(bytes({ ...v2, events: [huge, ok, old, slow, { ...event, bytesSent: 9007199254740991 }, last, late] }))).toEqual({
       ok: true,
       request,
-      events: [ok],
+      events: [ok, last],
       refused: [
         { index: 0, event: huge, reason: 'bytesSent: must be at most 1000000000000' },
-        { index: 2, event: old, reason: 'timestamp: must be a non-negative safe integer (epoch ms)' },
+        { index: 2, event: old, reason: 'timestamp: must be between 0 and 4294967295999 (epoch ms)' },
         { index: 3, event: slow, reason: 'responseTimeMs: must be at most 3600000' },
         { index: 4, event: { ...event, bytesSent: 9007199254740991 }, reason: 'bytesSent: must be at most 1000000000000' },
+        { index: 6, event: late, reason: 'timestamp: must be between 0 and 4294967295999 (epoch ms)' },
       ],
     });
+    expect(decodeRawMessage(bytes({ ...v2, receivedAt: -1 }))).toEqual({ ok: false, reason: 'receivedAt: must be between 0 and 4294967295999' });
     const hugeV1 = { ...v1, bytesSent: 2e12 };
     expect(decodeRawMessage(bytes(hugeV1))).toEqual({ ok: true, request, events: [], refused: [{ index: 0, event: hugeV1, reason: 'bytesSent: must be at most 1000000000000' }] });
   });

@@ -1,7 +1,9 @@
 import {
   issueSummary,
+  isRawBatchEvent,
   MAX_BYTES_SENT,
   MAX_RESPONSE_TIME_MS,
+  MAX_STORED_TIMESTAMP_MS,
   RAW_BATCH_MAX_EVENTS,
   RAW_BATCH_VERSION,
   readVersioned,
@@ -32,7 +34,7 @@ export type Decoded =
   | { ok: true; request: RawRequestFields; events: RawBatchEvent[]; refused: RefusedEvent[] }
   | { ok: false; reason: string };
 
-/** A v2 message's request-level fields, checked once when the whole-message schema failed (its events are then checked one by one). */
+/** A v2 message's request-level fields; its events are checked one by one (`accept`). */
 const rawBatchEnvelopeSchema = rawBatchSchema.extend({ events: z.array(z.unknown()).min(1).max(RAW_BATCH_MAX_EVENTS) });
 
 /**
@@ -44,51 +46,50 @@ const rawBatchEnvelopeSchema = rawBatchSchema.extend({ events: z.array(z.unknown
  * ingest API repaired text, or by other producers): every string of the
  * request and of each event is made well-formed (unpaired surrogates →
  * U+FFFD), and events no store can hold (see `unstorable`) are refused one by
- * one. In a v2 message, one event failing the schema refuses that event only;
- * the whole-message schema stays the fast path, events are checked separately
- * only when it fails.
+ * one. In a v2 message, the request fields are checked by the schema and each
+ * event by `isRawBatchEvent` (the schema's conditions without its copy of the
+ * event); an event that fails it is checked by the schema, and refused alone
+ * with the schema's reason if it fails that too.
  */
 export function decodeRawMessage(value: Buffer | null): Decoded {
   const read = readVersioned(value);
   if (!read.ok) return read;
   const { json, version } = read;
   if (version === RAW_BATCH_VERSION) {
-    const whole = rawBatchSchema.safeParse(json);
-    if (whole.success) return accept(whole.data, whole.data.events, false);
     const envelope = rawBatchEnvelopeSchema.safeParse(json);
     if (!envelope.success) return { ok: false, reason: `not a raw batch v2: ${issueSummary(envelope.error)}` };
-    return accept(envelope.data, envelope.data.events, true);
+    return accept(envelope.data, envelope.data.events);
   }
   if (version === RAW_EVENT_VERSION) {
     const result = rawEventSchema.safeParse(json);
     if (!result.success) return { ok: false, reason: `not a raw event v1: ${issueSummary(result.error)}` };
     // A v1 event carries its request fields itself: they are repaired in it too.
     const event = repairTextFields(result.data, ['batchId']);
-    return accept(event, [event], false);
+    return accept(event, [event]);
   }
   return { ok: false, reason: `unknown raw message version ${JSON.stringify(version) ?? 'undefined'} (this enricher reads v1 and v2)` };
 }
 
 /**
  * Schema-checked request fields and their events → canonical request fields,
- * storable events (canonical), refusals by index. `checkEach`: the events have
- * not passed the schema yet (the whole message failed it).
+ * storable events (canonical), refusals by index.
  */
-function accept(request: RawRequestFields, raw: readonly unknown[], checkEach: boolean): Decoded {
+function accept(request: RawRequestFields, raw: readonly unknown[]): Decoded {
   const { customerId, receivedAt, batchId, batchKey } = request;
+  if (!(receivedAt >= 0 && receivedAt <= MAX_STORED_TIMESTAMP_MS)) return { ok: false, reason: `receivedAt: must be between 0 and ${MAX_STORED_TIMESTAMP_MS}` };
   const fields = repairTextFields<RawRequestFields, 'batchId' | 'batchKey'>({ customerId, receivedAt, batchId, batchKey }, ['batchId', 'batchKey']);
   const events: RawBatchEvent[] = [];
   const refused: RefusedEvent[] = [];
   for (let index = 0; index < raw.length; index++) {
-    let event = raw[index] as RawBatchEvent;
+    let event = raw[index];
     let reason: string | undefined;
-    if (checkEach) {
+    if (!isRawBatchEvent(event)) {
       const result = rawBatchEventSchema.safeParse(event);
       if (result.success) event = result.data;
       else reason = `not a raw event: ${issueSummary(result.error)}`;
     }
-    reason ??= unstorable(event);
-    if (reason === undefined) events.push(repairTextFields(event, EVENT_TEXT_FIELDS));
+    reason ??= unstorable(event as RawBatchEvent);
+    if (reason === undefined) events.push(repairTextFields(event as RawBatchEvent, EVENT_TEXT_FIELDS));
     else refused.push({ index, event, reason });
   }
   return { ok: true, request: fields, events, refused };
@@ -102,7 +103,7 @@ function accept(request: RawRequestFields, raw: readonly unknown[], checkEach: b
 function unstorable(e: RawBatchEvent): string | undefined {
   if (!(e.bytesSent <= MAX_BYTES_SENT)) return `bytesSent: must be at most ${MAX_BYTES_SENT}`;
   if (!(e.status >= 100 && e.status <= 599)) return 'status: must be between 100 and 599';
-  if (!Number.isSafeInteger(e.timestamp) || e.timestamp < 0) return 'timestamp: must be a non-negative safe integer (epoch ms)';
+  if (!(e.timestamp >= 0 && e.timestamp <= MAX_STORED_TIMESTAMP_MS)) return `timestamp: must be between 0 and ${MAX_STORED_TIMESTAMP_MS} (epoch ms)`;
   const rt = e.responseTimeMs;
   if (rt !== undefined && !(Number.isFinite(rt) && rt <= MAX_RESPONSE_TIME_MS)) return `responseTimeMs: must be at most ${MAX_RESPONSE_TIME_MS}`;
   return undefined;

@@ -23,7 +23,7 @@ function writer(producer: TransactionalProducer, extra: Partial<BatchWriterOptio
   return new BatchWriter({
     clickhouse: {} as ClickHouseClient, // no event rows in these tests: never called
     tables: tablesFor('test'),
-    producer, topics: { enriched: 'enriched', dlq: 'dlq' }, groupId: 'g', logger: testLogger('writer'), maxRows: 2, maxWaitMs: 60_000,
+    producer, topics: { enriched: 'enriched', dlq: 'dlq' }, withoutRows: (item) => item, groupId: 'g', logger: testLogger('writer'), maxRows: 2, maxWaitMs: 60_000,
     ...extra,
   });
 }

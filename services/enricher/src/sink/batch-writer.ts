@@ -1,27 +1,16 @@
+import { Readable } from 'node:stream';
 import {
-  classifyClickHouseError, type ClickHouseClient, type ConsumedMessage, type EnrichedBatchEvent, type EnrichedRequestFields, errorFields, type Logger,
-  type OutgoingMessage, type Tables, type TopicPartitionOffset, type TransactionalProducer, UnknownErrorBudget,
+  classifyClickHouseError, type ClickHouseClient, errorFields, type Logger, type OutgoingMessage, type Tables, type TopicPartitionOffset,
+  type TransactionalProducer, UnknownErrorBudget,
 } from '@cdnlog/common';
-import { toClickHouseRow } from './clickhouse-row';
-import { refusedEventLetter, type RefusedEvent, undecodableLetter } from './dead-letters';
-import { enrichedMessages, type EnrichedMessageVersion } from './enriched-messages';
-import { insertIsolating } from './insert-isolating';
-import { OffsetLedger, type ReadPosition } from './offset-ledger';
+import { ENRICHED_LOG_COLUMNS } from './clickhouse-row';
+import { refusedEventLetter, undecodableLetter } from './dead-letters';
+import { insertIsolating, type RefusedRow } from './insert-isolating';
+import { OffsetLedger } from './offset-ledger';
 import { touch, type TouchedMinutes } from './rollups';
+import type { EventsItem, RowRefusals, WriterItem } from './writer-item';
 
-/**
- * One consumed message's outcome, with where it was read. Every consumed
- * message becomes exactly one item: its events (one for a v1 message, those of
- * a whole request for v2), or a dead letter when it could not be decoded.
- * `raw[i]` is the raw event `events[i]` was enriched from and `indexes[i]` its
- * position in the source message (absent: i); `refused` are events of the
- * message already refused at decode. A flush adds the events ClickHouse refuses.
- */
-export type WriterItem = ReadPosition & (
-  | { kind: 'events'; request: EnrichedRequestFields; events: EnrichedBatchEvent[]; raw: unknown[]; indexes?: number[]; refused?: RefusedEvent[] }
-  | { kind: 'dead'; message: ConsumedMessage; reason: string }
-);
-type EventsItem = Extract<WriterItem, { kind: 'events' }>;
+export type { WriterItem } from './writer-item';
 
 interface Pending {
   items: WriterItem[];
@@ -43,8 +32,8 @@ export interface BatchWriterOptions {
   tables: Tables;
   producer: TransactionalProducer;
   topics: { enriched: string; dlq: string };
-  /** Enriched-topic contract written: 2 (one message per raw message, the default) or 1 (one per event). */
-  messageVersion?: EnrichedMessageVersion;
+  /** The item of the same message with the rows ClickHouse refused taken out (`enrichMessage` again, with the refusals). */
+  withoutRows: (item: EventsItem, refusals: RowRefusals) => EventsItem;
   groupId: string;
   logger: Logger;
   metrics?: WriterMetrics;
@@ -102,7 +91,7 @@ export class BatchWriter {
     for (const item of items) {
       this.pending.items.push(item);
       // Refused events count too: a message whose events were all refused at decode must still be flushed (its letters, its offset).
-      this.pending.rows += item.kind === 'events' ? item.events.length + (item.refused?.length ?? 0) : 1;
+      this.pending.rows += item.kind === 'events' ? item.rowCount + item.refused.length : 1;
     }
   }
 
@@ -155,20 +144,26 @@ export class BatchWriter {
     let inserted = this.publishable(batch.items);
     const started = process.hrtime.bigint();
     let rows = 0;
-    const values: Array<ReturnType<typeof toClickHouseRow>> = [];
+    const bodies: string[] = [];
     const touched: TouchedMinutes = new Map();
     for (const item of inserted) {
-      if (item.kind !== 'events') continue;
-      rows += item.events.length;
-      for (const e of item.events) {
-        values.push(toClickHouseRow(item.request, e));
-        touch(touched, item.request.customerId, e.timestamp);
-      }
+      if (item.kind !== 'events' || item.rowCount === 0) continue;
+      rows += item.rowCount;
+      bodies.push(item.rows);
+      touch(touched, item.request.customerId, item.minTimestamp);
+      touch(touched, item.request.customerId, item.maxTimestamp);
     }
     if (rows > 0) {
       const { clickhouse, tables, logger, metrics } = this.opts;
-      const refused = await insertIsolating(values, {
-        insert: (part) => clickhouse.insert({ table: tables.enrichedLogs, values: part, format: 'JSONEachRow' }).then(() => undefined),
+      const body = bodies.join('');
+      // Split into lines only if ClickHouse refuses the flush and it is bisected (rows are lines: newlines in text are escaped).
+      let lines: string[] | undefined;
+      const text = (lo: number, hi: number) => (lo === 0 && hi === rows ? body : `${(lines ??= body.split('\n')).slice(lo, hi).join('\n')}\n`);
+      const refused = await insertIsolating(rows, {
+        insert: (lo, hi) =>
+          clickhouse
+            .insert({ table: tables.enrichedLogs, columns: [...ENRICHED_LOG_COLUMNS], format: 'TabSeparated', values: Readable.from([text(lo, hi)], { objectMode: false }) })
+            .then(() => undefined),
         classify: classifyClickHouseError,
         budget: this.unknownErrors,
         retryInitialMs: this.opts.retryInitialMs,
@@ -179,7 +174,7 @@ export class BatchWriter {
         },
       });
       if (refused.length > 0) {
-        inserted = withoutRefusedRows(inserted, refused);
+        inserted = this.withoutRefusedRows(inserted, refused);
         rows -= refused.length;
         logger.warn('ClickHouse refused rows; they go to the DLQ', { rows: refused.length, codes: [...new Set(refused.map((r) => r.error.code))] });
       }
@@ -194,8 +189,8 @@ export class BatchWriter {
     const dlq: OutgoingMessage[] = [];
     for (const item of items) {
       if (item.kind === 'events') {
-        if (item.events.length > 0) enriched.push(...enrichedMessages(item.request, item.events, this.opts.messageVersion ?? 2));
-        for (const r of item.refused ?? []) {
+        enriched.push(...item.published);
+        for (const r of item.refused) {
           dlq.push(refusedEventLetter(item, item.request, r));
           this.opts.metrics?.deadLettered(r.stage, r.code);
         }
@@ -246,6 +241,27 @@ export class BatchWriter {
     return fresh;
   }
 
+  /**
+   * The items with the refused rows taken out (rows are numbered in item order,
+   * as the flush built its body): each item with a refused row is enriched
+   * again without it, the row's event joins the item's `refused`.
+   */
+  private withoutRefusedRows(items: WriterItem[], refused: RefusedRow[]): WriterItem[] {
+    let next = 0;
+    let first = 0;
+    return items.map((item) => {
+      if (item.kind !== 'events') return item;
+      const end = first + item.rowCount;
+      const refusals = new Map<number, { code: string; reason: string }>();
+      for (; next < refused.length && refused[next]!.index < end; next++) {
+        const { index, error } = refused[next]!;
+        refusals.set(index - first, { code: error.code, reason: error.message });
+      }
+      first = end;
+      return refusals.size > 0 ? this.opts.withoutRows(item, refusals) : item;
+    });
+  }
+
   private async retry(stage: 'insert' | 'publish', fn: () => Promise<void>): Promise<void> {
     let delay = this.opts.retryInitialMs ?? 500;
     for (let attempt = 1; ; attempt++) {
@@ -259,36 +275,6 @@ export class BatchWriter {
       }
     }
   }
-}
-
-/**
- * The items with the refused rows' events moved from `events` to `refused`
- * (rows are numbered in item order, as the flush built them; `refused` is in
- * ascending row order).
- */
-function withoutRefusedRows(items: WriterItem[], refused: Array<{ index: number; error: { code: string; message: string } }>): WriterItem[] {
-  let next = 0;
-  let row = 0;
-  return items.map((item) => {
-    if (item.kind !== 'events') return item;
-    const first = row;
-    row += item.events.length;
-    if (next >= refused.length || refused[next]!.index >= row) return item;
-    const out: EventsItem = { ...item, events: [], raw: [], indexes: [], refused: [...(item.refused ?? [])] };
-    item.events.forEach((event, i) => {
-      const index = item.indexes?.[i] ?? i;
-      const r = refused[next];
-      if (r && r.index === first + i) {
-        next++;
-        out.refused!.push({ index, event: item.raw[i], stage: 'clickhouse', code: r.error.code, reason: r.error.message });
-      } else {
-        out.events.push(event);
-        out.raw.push(item.raw[i]);
-        out.indexes!.push(index);
-      }
-    });
-    return out;
-  });
 }
 
 /** How often the age trigger is looked at: a tenth of the wait, between 10 and 100 ms. */

@@ -1,5 +1,5 @@
 import { type ClassifiedError, UnknownErrorBudget } from '@cdnlog/common';
-import { insertIsolating } from './insert-isolating';
+import { insertIsolating, type InsertIsolatingOptions } from './insert-isolating';
 
 const deterministic: ClassifiedError = { class: 'deterministic', code: 'clickhouse_25', message: 'bad row' };
 const transient: ClassifiedError = { class: 'transient', code: 'network_econnrefused', message: 'down' };
@@ -25,11 +25,15 @@ function store(bad: Set<number>, failures: ClassifiedError[] = []) {
 
 const noSleep = async () => undefined;
 
+/** insertIsolating over an array: the store sees the rows of each range. */
+const isolate = (rows: number[], opts: Omit<InsertIsolatingOptions, 'insert'> & { insert: (rows: number[]) => Promise<void> }) =>
+  insertIsolating(rows.length, { ...opts, insert: (lo, hi) => opts.insert(rows.slice(lo, hi)) });
+
 describe('insertIsolating', () => {
   it('isolates one refused row in the middle of 5,000: the other 4,999 land exactly once', async () => {
     const rows = Array.from({ length: 5000 }, (_, i) => i);
     const s = store(new Set([2500]));
-    const refused = await insertIsolating(rows, { insert: s.insert, classify: s.classify, budget: new UnknownErrorBudget(1000), sleep: noSleep });
+    const refused = await isolate(rows, { insert: s.insert, classify: s.classify, budget: new UnknownErrorBudget(1000), sleep: noSleep });
     expect(refused).toEqual([{ index: 2500, error: deterministic }]);
     expect(s.landed.length).toBe(4999);
     expect(new Set(s.landed).size).toBe(4999);
@@ -40,7 +44,7 @@ describe('insertIsolating', () => {
   it('isolates several refused rows, first and last included, in row order', async () => {
     const rows = Array.from({ length: 100 }, (_, i) => i);
     const s = store(new Set([0, 41, 99]));
-    const refused = await insertIsolating(rows, { insert: s.insert, classify: s.classify, budget: new UnknownErrorBudget(1000), sleep: noSleep });
+    const refused = await isolate(rows, { insert: s.insert, classify: s.classify, budget: new UnknownErrorBudget(1000), sleep: noSleep });
     expect(refused.map((r) => r.index)).toEqual([0, 41, 99]);
     expect(s.landed.sort((a, b) => a - b)).toEqual(rows.filter((r) => ![0, 41, 99].includes(r)));
   });
@@ -48,7 +52,7 @@ describe('insertIsolating', () => {
   it('retries transient errors with backoff and never splits or refuses because of them', async () => {
     const s = store(new Set(), [transient, transient, transient]);
     const waits: number[] = [];
-    const refused = await insertIsolating([1, 2, 3], {
+    const refused = await isolate([1, 2, 3], {
       insert: s.insert, classify: s.classify, budget: new UnknownErrorBudget(1000), retryInitialMs: 100, retryMaxMs: 250,
       sleep: async (ms) => void waits.push(ms),
     });
@@ -62,7 +66,7 @@ describe('insertIsolating', () => {
     const budget = new UnknownErrorBudget(60_000, () => now);
     const failures = Array.from({ length: 10 }, () => unknown);
     const landed: number[] = [];
-    const refused = await insertIsolating([7], {
+    const refused = await isolate([7], {
       insert: async (rows) => {
         const f = failures.shift();
         if (f) throw Object.assign(new Error('?'), { classified: f });
@@ -97,7 +101,7 @@ describe('insertIsolating with unknown errors after the grace time', () => {
     const budget = new UnknownErrorBudget(60_000, () => now);
     const s = failing((r) => r === 4999, () => false);
     const waits: number[] = [];
-    const refused = await insertIsolating(Array.from({ length: 5000 }, (_, i) => i), {
+    const refused = await isolate(Array.from({ length: 5000 }, (_, i) => i), {
       insert: s.insert, classify: s.classify, budget, retryInitialMs: 1000, retryMaxMs: 10_000,
       sleep: async (ms) => void (waits.push(ms), (now += ms)),
     });
@@ -113,7 +117,7 @@ describe('insertIsolating with unknown errors after the grace time', () => {
     let storeBack = false;
     const budget = new UnknownErrorBudget(60_000, () => now);
     const s = failing(() => true, () => storeBack);
-    const refused = await insertIsolating([1, 2, 3, 4], {
+    const refused = await isolate([1, 2, 3, 4], {
       insert: s.insert, classify: s.classify, budget, retryInitialMs: 1000, retryMaxMs: 10_000,
       sleep: async (ms) => {
         now += ms;

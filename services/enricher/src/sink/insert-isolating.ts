@@ -1,13 +1,14 @@
 import type { ClassifiedError, UnknownErrorBudget } from '@cdnlog/common';
 
 export interface RefusedRow {
-  /** Index of the row in the rows given. */
+  /** Index of the row, 0 … count - 1. */
   index: number;
   error: ClassifiedError;
 }
 
-export interface InsertIsolatingOptions<R> {
-  insert: (rows: R[]) => Promise<void>;
+export interface InsertIsolatingOptions {
+  /** Insert rows `lo` … `hi - 1` (all of them in the first call). */
+  insert: (lo: number, hi: number) => Promise<void>;
   classify: (err: unknown) => ClassifiedError;
   /** Turns `unknown` errors into transient ones for a while, then deterministic ones. */
   budget: UnknownErrorBudget;
@@ -19,7 +20,8 @@ export interface InsertIsolatingOptions<R> {
 }
 
 /**
- * Insert `rows`, isolating the rows the store refuses:
+ * Insert `count` rows, isolating the rows the store refuses (the caller holds
+ * the rows and inserts a range of them when asked):
  * - a transient error (store down, slow, overloaded) is retried with backoff
  *   until it succeeds: nothing is dropped because the store is unavailable;
  * - a deterministic error (the data is refused) splits the rows in halves and
@@ -35,7 +37,7 @@ export interface InsertIsolatingOptions<R> {
  * already landed (a half that succeeded before a later split) is harmless only
  * for a table that collapses duplicates, as `enriched_logs` does on its sort key.
  */
-export async function insertIsolating<R>(rows: R[], opts: InsertIsolatingOptions<R>): Promise<RefusedRow[]> {
+export async function insertIsolating(count: number, opts: InsertIsolatingOptions): Promise<RefusedRow[]> {
   const refused: RefusedRow[] = [];
   /** Rows that failed alone with an error that was `unknown`: refused only once some other row landed. */
   let suspects: RefusedRow[] = [];
@@ -51,7 +53,7 @@ export async function insertIsolating<R>(rows: R[], opts: InsertIsolatingOptions
   const attempt = async (lo: number, hi: number): Promise<void> => {
     for (;;) {
       try {
-        await opts.insert(lo === 0 && hi === rows.length ? rows : rows.slice(lo, hi));
+        await opts.insert(lo, hi);
         landed = true;
         return;
       } catch (err) {
@@ -71,7 +73,7 @@ export async function insertIsolating<R>(rows: R[], opts: InsertIsolatingOptions
       }
     }
   };
-  if (rows.length > 0) await attempt(0, rows.length);
+  if (count > 0) await attempt(0, count);
   while (suspects.length > 0 && !landed) {
     await backoff(suspects[0]!.error);
     const again = suspects;
