@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
 import maxmind, { type Reader, type Response } from 'maxmind';
+import { RecentCache } from '../cache/recent-cache';
 
 export interface GeoInfo {
   /** ISO 3166-1 alpha-2, or '' */
@@ -37,10 +37,13 @@ export function geoFromRecord(record: AnyRecord | null | undefined): GeoInfo {
  * GeoIP lookups over one or more MMDB files (e.g. separate IPv4 and IPv6
  * files, or one MaxMind file for both), tried in order. Unknown, private and
  * invalid addresses resolve to empty values, never to an error. Results are
- * cached in an LRU keyed by address (CDN traffic repeats client IPs heavily).
+ * cached by address (CDN traffic repeats client IPs heavily), and one GeoInfo
+ * is shared by all addresses of a database record (maxmind hands out the same
+ * record object while its own cache holds it): a miss allocates no new object.
  */
 export class GeoIp {
-  private readonly cache: LRUCache<string, GeoInfo>;
+  private readonly cache: RecentCache<string, GeoInfo>;
+  private readonly byRecord = new WeakMap<object, GeoInfo>();
   hits = 0;
   misses = 0;
 
@@ -48,7 +51,7 @@ export class GeoIp {
     private readonly readers: Array<Reader<Response>>,
     cacheSize: number,
   ) {
-    this.cache = new LRUCache({ max: cacheSize });
+    this.cache = new RecentCache(cacheSize);
   }
 
   static async open(paths: string[], cacheSize = 100_000): Promise<GeoIp> {
@@ -68,7 +71,8 @@ export class GeoIp {
       try {
         const record = reader.get(ip) as AnyRecord | null;
         if (record) {
-          geo = geoFromRecord(record);
+          geo = this.byRecord.get(record) ?? geoFromRecord(record);
+          this.byRecord.set(record, geo);
           break;
         }
       } catch {

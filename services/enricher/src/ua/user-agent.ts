@@ -1,6 +1,6 @@
 import { isbot } from 'isbot';
-import { LRUCache } from 'lru-cache';
 import type { DeviceClass, UaFamily } from '@cdnlog/common';
+import { RecentCache } from '../cache/recent-cache';
 
 export interface UaInfo {
   family: UaFamily;
@@ -45,11 +45,11 @@ export function parseUserAgent(ua: string): UaInfo {
   return { family: fam, deviceClass: deviceClass(ua, bot), isBot: bot };
 }
 
-/** parseUserAgent behind an LRU: a CDN sees a few thousand distinct UA strings, millions of times. */
+/** parseUserAgent behind a cache of recent strings: a CDN sees a few thousand distinct UA strings, millions of times. */
 export class UserAgents {
-  private readonly cache: LRUCache<string, UaInfo>;
+  private readonly cache: RecentCache<string, UaInfo>;
   constructor(size = 20_000) {
-    this.cache = new LRUCache({ max: size });
+    this.cache = new RecentCache(size);
   }
   parse(ua: string): UaInfo {
     let info = this.cache.get(ua);
