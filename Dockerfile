@@ -32,4 +32,4 @@ COPY config config
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||process.env.OPS_PORT)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["sh", "-c", "exec node services/${SERVICE}/dist/main.js"]
+CMD ["sh", "-c", "exec node ${NODE_ARGS:-} services/${SERVICE}/dist/main.js"]

@@ -19,7 +19,7 @@ const SERVICES: Record<string, { keys: string[]; portVar: 'PORT' | 'OPS_PORT' }>
   enricher: { keys: Object.keys(enricherConfig.shape), portVar: 'OPS_PORT' },
   aggregator: { keys: Object.keys(aggregatorConfig.shape), portVar: 'OPS_PORT' },
 };
-const RUNTIME_ENV = new Set(['NODE_OPTIONS', 'TZ', 'NODE_ENV']);
+const RUNTIME_ENV = new Set(['NODE_OPTIONS', 'NODE_ARGS', 'TZ', 'NODE_ENV']);
 
 type Doc = { kind?: string; metadata?: { name?: string }; data?: Record<string, string>; stringData?: Record<string, string>; spec?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 const k8sDir = join(ROOT, 'deploy', 'k8s');
@@ -101,7 +101,7 @@ describe('Dockerfile', () => {
     expect(pkg.scripts.build).toBe('nx run-many -t build --outputStyle=static');
     expect(readFileSync(join(ROOT, 'scripts', 'test'), 'utf8')).toMatch(/^npm run build$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toContain('exec node services/${SERVICE}/dist/main.js');
+    expect(dockerfile).toContain('exec node ${NODE_ARGS:-} services/${SERVICE}/dist/main.js');
     expect(dockerfile).toMatch(/npm install --omit=dev/);
     for (const name of Object.keys(SERVICES)) expect(existsSync(join(ROOT, 'services', name, 'dist', 'main.js'))).toBe(true);
   });

@@ -1,4 +1,5 @@
-import { decodeLiveMessage } from './live-event';
+import { toWellFormed } from '@cdnlog/common';
+import { decodeLiveMessage, liveBatchV2Schema } from './live-event';
 
 const request = { customerId: 'acme', receivedAt: 1_700_000_000_000, enrichedAt: 1_700_000_000_500, batchId: 'b1', batchKey: 'k1' };
 const fields = (i: number) => ({
@@ -35,6 +36,26 @@ describe('decodeLiveMessage', () => {
     expect(decodeLiveMessage(buf({ v: 1, ...request, ...fields(1), customerId: 'bad id!' }))).toEqual({
       ok: false, reason: expect.stringMatching(/^not an enriched event v1: customerId: /),
     });
+  });
+
+  it('decodes an event as the schema would, whichever way it checks it: odd values of every field the live window reads', () => {
+    const odd: unknown[] = [undefined, null, true, 0, -1, 1.5, -0, Number.NaN, 2 ** 53, 2 ** 53 - 1, '', 'G', 'GB', 'GBR', '😀', '\ud800', 99, 100, 599, 600,
+      'Chrome', 'chrome', 'Other', {}, []];
+    let accepted = 0;
+    for (const field of ['timestamp', 'clientIp', 'country', 'route', 'status', 'bytesSent', 'uaFamily', 'cacheStatus']) {
+      for (const value of odd) {
+        const message = { v: 2, ...request, events: [fields(1), { ...fields(2), [field]: value }] };
+        const json = JSON.parse(JSON.stringify(message)) as unknown;
+        const decoded = decodeLiveMessage(buf(message));
+        expect({ field, value, ok: decoded.ok }).toEqual({ field, value, ok: liveBatchV2Schema.safeParse(json).success });
+        if (decoded.ok) {
+          accepted++;
+          const read = (json as { events: Array<Record<string, unknown>> }).events[1]![field];
+          expect(decoded.events[1]).toEqual({ ...live(2), [field]: typeof read === 'string' ? toWellFormed(read) : read });
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(20);
   });
 
   it('makes free-text strings well-formed: a lone surrogate (which Redis cjson refuses) becomes U+FFFD, a pair stays', () => {

@@ -1,6 +1,6 @@
 import {
   ENRICHED_BATCH_VERSION, ENRICHED_EVENT_VERSION, enrichedBatchEventSchema, enrichedBatchSchema, enrichedEventSchema, issueSummary, readVersioned,
-  repairTextFields,
+  repairTextFields, UA_FAMILIES,
 } from '@cdnlog/common';
 import { z } from 'zod';
 
@@ -22,9 +22,34 @@ const requestFields = {
 
 const liveEventV1Schema = enrichedEventSchema.pick({ v: true, ...requestFields, ...eventFields });
 /** No upper bound on events here: a later enricher may write larger messages, and dropping them would lose counts. */
-const liveBatchV2Schema = enrichedBatchSchema.pick({ v: true, ...requestFields }).extend({
+export const liveBatchV2Schema = enrichedBatchSchema.pick({ v: true, ...requestFields }).extend({
   events: z.array(enrichedBatchEventSchema.pick(eventFields)).min(1),
 });
+/** The request fields of a v2 message; its events are checked by `isLiveEvent` (the schema only when that fails). */
+const liveEnvelopeV2Schema = liveBatchV2Schema.extend({ events: z.array(z.unknown()).min(1) });
+const UA_FAMILY_SET: ReadonlySet<unknown> = new Set(UA_FAMILIES);
+
+/**
+ * The conditions of `liveBatchV2Schema` on one event, in plain code: zod's
+ * parse copies every event before the decoder builds its own. At least as
+ * strict as the schema (live-event.test.ts), so an event that passes is one
+ * the schema accepts; a message with an event that fails goes through the
+ * schema, which accepts it or says why not.
+ */
+function isLiveEvent(value: unknown): value is z.infer<typeof liveBatchV2Schema>['events'][number] {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    Number.isSafeInteger(e.timestamp)
+    && typeof e.clientIp === 'string'
+    && typeof e.country === 'string' && e.country.length <= 2
+    && typeof e.route === 'string'
+    && Number.isSafeInteger(e.status) && (e.status as number) >= 100 && (e.status as number) <= 599
+    && Number.isSafeInteger(e.bytesSent) && (e.bytesSent as number) >= 0
+    && UA_FAMILY_SET.has(e.uaFamily)
+    && typeof e.cacheStatus === 'string'
+  );
+}
 
 /** One event as the live window sees it, whichever message version it came in. */
 export type LiveEvent = Omit<z.infer<typeof liveEventV1Schema>, 'v'>;
@@ -45,9 +70,11 @@ export function decodeLiveMessage(value: Buffer | null): DecodedLive {
   if (!read.ok) return read;
   const { json, version } = read;
   if (version === ENRICHED_BATCH_VERSION) {
-    const parsed = liveBatchV2Schema.safeParse(json);
+    const envelope = liveEnvelopeV2Schema.safeParse(json);
+    const parsed = envelope.success && envelope.data.events.every(isLiveEvent) ? envelope : liveBatchV2Schema.safeParse(json);
     if (!parsed.success) return { ok: false, reason: `not an enriched batch v2: ${issueSummary(parsed.error)}` };
-    const { customerId, batchId, batchKey, receivedAt, events } = parsed.data;
+    const { customerId, batchId, batchKey, receivedAt } = parsed.data;
+    const events = parsed.data.events as Array<z.infer<typeof liveBatchV2Schema>['events'][number]>;
     return {
       ok: true,
       events: events.map((e) => wellFormed({
