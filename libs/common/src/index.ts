@@ -12,6 +12,7 @@ export * from './kafka/client';
 export * from './kafka/topics';
 export * from './kafka/admin';
 export * from './kafka/producer';
+export * from './kafka/compression';
 export * from './kafka/batch-consumer';
 export * from './clickhouse/client';
 export * from './clickhouse/sql';

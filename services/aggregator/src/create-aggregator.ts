@@ -25,7 +25,7 @@ export function createAggregator(config: AggregatorConfig, logger: Logger) {
   const admin = kafka.admin();
   const topics = topicsFromConfig(config);
   // Dead letters are sent (acks=all) before a batch's offsets are committed.
-  const dlq = createProducer(kafka, { idempotent: true });
+  const dlq = createProducer(kafka, { idempotent: true, compression: config.KAFKA_COMPRESSION });
 
   const rebuild: LiveRebuild = new LiveRebuild({
     redis, logger, windowMinutes: config.LIVE_WINDOW_MINUTES, onRebuild: () => m.rebuilds.inc(),

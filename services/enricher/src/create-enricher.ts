@@ -29,7 +29,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
   const m = enricherMetrics(metrics, geo);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-enricher`, logger, gzipLevel: config.KAFKA_GZIP_LEVEL });
   const topics = topicsFromConfig(config);
-  const producer = createTransactionalProducer(kafka, config.ENRICHER_TRANSACTIONAL_ID);
+  const producer = createTransactionalProducer(kafka, config.ENRICHER_TRANSACTIONAL_ID, config.KAFKA_COMPRESSION);
 
   const rollups = new RollupScheduler({
     clickhouse, tables, logger, onRecompute: m.rollup,

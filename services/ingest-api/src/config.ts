@@ -33,7 +33,6 @@ export const configSchema = z.object({
   PUBLISH_MAX_QUEUE_DELAY_MS: fields.positiveInt(1000),
   /** 429 before reading the body while the event loop's p99 delay over the last second exceeds this (CPU saturation). */
   MAX_EVENT_LOOP_DELAY_MS: fields.positiveInt(300),
-  KAFKA_COMPRESSION: z.enum(['gzip', 'none'], { message: 'must be gzip or none' }).default('gzip'),
   /** Rate limit for tenants without their own in the registry (events/s per ingest instance). */
   DEFAULT_TENANT_EVENTS_PER_SECOND: fields.positiveInt(20_000),
   DEFAULT_TENANT_BURST: fields.positiveInt(40_000),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { brokerList, httpUrl, identifier, kafkaName, logLevel, optionalHostPortList, positiveInt, redisUrl } from './fields';
+import { KAFKA_COMPRESSIONS } from '../kafka/compression';
 
 /**
  * Config blocks that several services read. The defaults point at the local
@@ -32,6 +33,12 @@ export const kafkaEnv = {
   KAFKA_FETCH_MIN_BYTES: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(10_485_760, 'must be at most 10485760').default(16_384),
   /** Longest a fetch waits for KAFKA_FETCH_MIN_BYTES: at low traffic, the delay each consumer adds. */
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(5000, 'must be at most 5000').default(100),
+  /**
+   * Codec of the record batches this process writes: lz4 (the default) costs a fraction of gzip's CPU
+   * to write and to read for somewhat larger batches; gzip for the smallest; none for the least CPU
+   * where bytes do not matter (docs/benchmarks.md). Readers read every codec whatever this says.
+   */
+  KAFKA_COMPRESSION: z.enum(KAFKA_COMPRESSIONS, { message: `must be one of ${KAFKA_COMPRESSIONS.join(', ')}` }).default('lz4'),
   /** zlib level of GZIP-compressed record batches this process produces (1 fastest .. 9 smallest). Default 1: far cheaper in CPU than kafkajs' fixed level 6 on our JSON for somewhat larger batches; see kafka/gzip-codec.ts and docs/benchmarks.md. */
   KAFKA_GZIP_LEVEL: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be 1..9').max(9, 'must be 1..9').default(1),
 };

@@ -1,4 +1,5 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { compressionType, type KafkaCompression } from './compression';
 
 export interface OutgoingMessage {
   key: string | null;
@@ -21,7 +22,8 @@ export interface MessageProducer {
 export interface ProducerOptions {
   /** Kafka idempotent producer (no duplicates from the client's own retries). */
   idempotent?: boolean;
-  compression?: 'none' | 'gzip';
+  /** Codec of the record batches written (KAFKA_COMPRESSION); none when absent. */
+  compression?: KafkaCompression;
 }
 
 export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): MessageProducer {
@@ -36,7 +38,7 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Messag
   let connected = false;
   producer.on(producer.events.CONNECT, () => (connected = true));
   producer.on(producer.events.DISCONNECT, () => (connected = false));
-  const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const compression = compressionType(opts.compression ?? 'none');
 
   return {
     connect: () => producer.connect(),

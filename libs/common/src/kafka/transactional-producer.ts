@@ -1,4 +1,5 @@
-import { CompressionTypes, Partitioners, type Kafka } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
+import { compressionType, type KafkaCompression } from './compression';
 import type { TopicPartitionOffset } from './batch-consumer';
 import { chunkMessages } from './chunk-messages';
 import type { OutgoingMessage } from './producer';
@@ -22,7 +23,8 @@ export interface TransactionalProducer {
   sendAndCommitOffsets(output: TopicMessages[], groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
 }
 
-export function createTransactionalProducer(kafka: Kafka, transactionalId: string): TransactionalProducer {
+export function createTransactionalProducer(kafka: Kafka, transactionalId: string, compression: KafkaCompression = 'lz4'): TransactionalProducer {
+  const codec = compressionType(compression);
   const producer = kafka.producer({
     transactionalId,
     idempotent: true,
@@ -38,7 +40,7 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
       const transaction = await producer.transaction();
       try {
         for (const { topic, messages } of output) {
-          for (const chunk of chunkMessages(messages)) await transaction.send({ topic, messages: chunk, compression: CompressionTypes.GZIP });
+          for (const chunk of chunkMessages(messages)) await transaction.send({ topic, messages: chunk, compression: codec });
         }
         const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
         for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
