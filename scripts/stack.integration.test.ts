@@ -2,7 +2,8 @@
  * The stack manager against the test stack that scripts/test started:
  * after a crash of one component, `stack up` restarts only that one.
  */
-import { isAlive as alive, runStack, stackPid as pid } from '@cdnlog/common/testing';
+import { isAlive as alive } from '@cdnlog/common';
+import { runStack, stackPid as pid } from '@cdnlog/common/testing';
 
 describe('scripts/stack', () => {
   it('status reports every component running and answering', async () => {

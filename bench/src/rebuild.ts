@@ -12,10 +12,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createRedis, parseEnv, redisEnv, scanKeys } from '@cdnlog/common';
+import { createRedis, isAlive as alive, parseEnv, redisEnv, scanKeys } from '@cdnlog/common';
 import { arg } from './cli-args';
 import { liveMinutes } from './measure/drain';
-import { isAlive as alive, pidOf, sampleProcess } from './measure/proc-stats';
+import { pidOf, sampleProcess } from './measure/proc-stats';
 import { writeRebuildReport } from './report/write-rebuild-report';
 
 type Minutes = Map<string, number>;

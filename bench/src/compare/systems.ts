@@ -8,7 +8,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { isAlive, pidOf, readPidFile } from '../measure/proc-stats';
+import { isAlive } from '@cdnlog/common';
+import { pidOf, readPidFile } from '../measure/proc-stats';
 
 /** scripts/pipeline's SERVICES. */
 export const PROJECT_SERVICES = ['ingest-api', 'enricher', 'aggregator', 'metrics-api'] as const;

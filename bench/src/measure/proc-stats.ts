@@ -19,15 +19,6 @@ export function readPidFile(file: string): number | undefined {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Current and peak (VmHWM) RSS in MB and CPU seconds of a process, from /proc; undefined once it is gone. */
 export function sampleProcess(pid: number): { rssMb: number; hwmMb: number; cpuSeconds: number } | undefined {
   try {

@@ -8,6 +8,7 @@ export * from './http/health';
 export * from './http/ops-routes';
 export * from './http/listen';
 export * from './lifecycle/shutdown';
+export * from './lifecycle/is-alive';
 export * from './kafka/client';
 export * from './kafka/topics';
 export * from './kafka/admin';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAlive } from '../lifecycle/is-alive';
 
 /**
  * The processes of the test stack (scripts/test exports STACK_DIR), for tests
@@ -16,15 +17,6 @@ export type StackComponent = 'kafka' | 'clickhouse' | 'redis';
 
 export function stackPid(component: StackComponent): number {
   return Number(readFileSync(join(stackDir(), 'run', `${component}.pid`), 'utf8').trim());
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
