@@ -71,8 +71,9 @@ export class GeoIp {
       try {
         const record = reader.get(ip) as AnyRecord | null;
         if (record) {
-          geo = this.byRecord.get(record) ?? geoFromRecord(record);
-          this.byRecord.set(record, geo);
+          let shared = this.byRecord.get(record);
+          if (!shared) this.byRecord.set(record, (shared = geoFromRecord(record)));
+          geo = shared;
           break;
         }
       } catch {
