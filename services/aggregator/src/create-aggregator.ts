@@ -7,10 +7,11 @@ import { LiveRebuild } from './rebuild/live-rebuild';
 
 /**
  * Enriched-topic bytes fetched at once, per partition and in all (kafkajs' defaults: 1 MB and 10 MB).
- * A rebuild after Redis lost the window replays it as fast as it can read: with the defaults the
- * aggregator peaked at 314 MB RSS replaying 2.4 M events (above a 256 MiB container limit); with these
- * bounds at 164 MB, for a rebuild 23 % slower (`npm run bench:rebuild`, docs/benchmarks.md). The total
- * bound holds per broker (kafkajs fetches from each broker separately), whatever the partition count.
+ * A rebuild after Redis lost the window replays it as fast as it can read: with the defaults a
+ * rebuild's fetched data took the aggregator above a 256 MiB container limit; these bounds keep it
+ * well inside for a somewhat slower rebuild (`npm run bench:rebuild`; numbers in docs/benchmarks.md).
+ * The total bound holds per broker (kafkajs fetches from each broker separately), whatever the
+ * partition count.
  */
 const ENRICHED_FETCH_BYTES_PER_PARTITION = 256 * 1024;
 const ENRICHED_FETCH_MAX_BYTES = 2 * 1024 * 1024;

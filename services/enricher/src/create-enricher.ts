@@ -50,7 +50,8 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
   });
   const consumer: BatchConsumer = new BatchConsumer({
     kafka, logger, metrics, groupId: config.ENRICHER_GROUP_ID, topics: [topics.raw], commitMode: 'manual',
-    // A v2 raw message holds a whole request (~8x smaller gzipped): 256 KB per partition is ~6,000 events per fetch, not ~25,000.
+    // A v2 raw message holds a whole request, compressed: a fetch of this size already holds thousands of events. Smaller and
+    // larger fetches both cost more CPU per event (docs/benchmarks.md, decision record).
     maxBytesPerPartition: RAW_FETCH_BYTES_PER_PARTITION,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,

@@ -20,7 +20,7 @@ export const configSchema = z.object({
   PUBLISH_TIMEOUT_MS: fields.positiveInt(5000),
   /** How long concurrent requests are gathered into one produce call. */
   PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(2),
-  /** Under sustained load, least time between the starts of two produce calls: fewer, larger calls (each costs ~0.8 ms of CPU however small). An idle publisher still sends after PUBLISH_LINGER_MS. */
+  /** Under sustained load, least time between the starts of two produce calls: fewer, larger calls (a call's fixed CPU cost dwarfs that of its records when they are few; docs/benchmarks.md). An idle publisher still sends after PUBLISH_LINGER_MS. */
   PUBLISH_MIN_SEND_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
   PUBLISH_MAX_BATCH_EVENTS: fields.positiveInt(5000),
   /** Bound of events accepted for publishing but not yet acknowledged; 429 above 90 %. */
