@@ -16,7 +16,7 @@ export function enricherMetrics(metrics: Metrics, geo: GeoIp) {
   );
   const dlq = metrics.counter('enricher_dlq_messages_total', 'Messages sent to the dead-letter topic');
   const deadLetters = deadLettersCounter(metrics);
-  metrics.gauge('enricher_geoip_cache_hit_ratio', 'GeoIP LRU hit ratio since start', [], function () {
+  metrics.gauge('enricher_geoip_cache_hit_ratio', 'share of GeoIP lookups since start served by the cache of decoded records', [], function () {
     this.set(geo.hits + geo.misses === 0 ? 0 : geo.hits / (geo.hits + geo.misses));
   });
 

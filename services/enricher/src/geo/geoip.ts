@@ -1,5 +1,7 @@
-import maxmind, { type Reader, type Response } from 'maxmind';
+import { readFile } from 'node:fs/promises';
+import { Reader, type Response } from 'maxmind';
 import { RecentCache } from '../cache/recent-cache';
+import { Ipv4Tree, parseIpv4 } from './ipv4-tree';
 
 export interface GeoInfo {
   /** ISO 3166-1 alpha-2, or '' */
@@ -33,54 +35,80 @@ export function geoFromRecord(record: AnyRecord | null | undefined): GeoInfo {
   };
 }
 
+/** One MMDB file: mmdb-lib for records, the hand-walked tree for IPv4 addresses. */
+interface GeoFile {
+  reader: Reader<Response>;
+  tree: Ipv4Tree;
+}
+
 /**
  * GeoIP lookups over one or more MMDB files (e.g. separate IPv4 and IPv6
  * files, or one MaxMind file for both), tried in order. Unknown, private and
- * invalid addresses resolve to empty values, never to an error. Results are
- * cached by address (CDN traffic repeats client IPs heavily), and one GeoInfo
- * is shared by all addresses of a database record (maxmind hands out the same
- * record object while its own cache holds it): a miss allocates no new object.
+ * invalid addresses resolve to empty values, never to an error.
+ *
+ * Results are cached by database record, not by address: many addresses share
+ * a record (a whole network, often a whole country's unlocated ranges), so a
+ * bounded cache of records serves most lookups even when client addresses
+ * never repeat, and decoding a record (all its fields, through mmdb-lib) is
+ * the expensive part. IPv4 addresses find their record in the hand-walked
+ * tree (`ipv4-tree.ts`); other addresses go through mmdb-lib, uncached.
  */
 export class GeoIp {
-  private readonly cache: RecentCache<string, GeoInfo>;
-  private readonly byRecord = new WeakMap<object, GeoInfo>();
+  private readonly byRecord: RecentCache<number, GeoInfo>;
   hits = 0;
   misses = 0;
 
   private constructor(
-    private readonly readers: Array<Reader<Response>>,
+    private readonly files: GeoFile[],
     cacheSize: number,
   ) {
-    this.cache = new RecentCache(cacheSize);
+    this.byRecord = new RecentCache(cacheSize);
   }
 
   static async open(paths: string[], cacheSize = 100_000): Promise<GeoIp> {
-    const readers = await Promise.all(paths.map((p) => maxmind.open<Response>(p)));
-    return new GeoIp(readers, cacheSize);
+    const files = await Promise.all(
+      paths.map(async (path) => {
+        const db = await readFile(path);
+        const reader = new Reader<Response>(db);
+        return { reader, tree: new Ipv4Tree(db, reader.metadata) };
+      }),
+    );
+    return new GeoIp(files, cacheSize);
   }
 
   lookup(ip: string): GeoInfo {
-    const cached = this.cache.get(ip);
-    if (cached) {
-      this.hits++;
-      return cached;
+    const address = parseIpv4(ip);
+    if (address === undefined) return this.lookupOther(ip);
+    for (let i = 0; i < this.files.length; i++) {
+      const { reader, tree } = this.files[i]!;
+      const record = tree.find(address);
+      if (record === null) continue;
+      // Files differ in their offsets: the key carries the file's index.
+      const key = record * this.files.length + i;
+      const cached = this.byRecord.get(key);
+      if (cached) {
+        this.hits++;
+        return cached;
+      }
+      this.misses++;
+      const geo = geoFromRecord(reader.get(ip) as AnyRecord | null);
+      this.byRecord.set(key, geo);
+      return geo;
     }
+    return NO_GEO;
+  }
+
+  /** Not dotted IPv4: each file in turn, through mmdb-lib. */
+  private lookupOther(ip: string): GeoInfo {
     this.misses++;
-    let geo = NO_GEO;
-    for (const reader of this.readers) {
+    for (let i = 0; i < this.files.length; i++) {
       try {
-        const record = reader.get(ip) as AnyRecord | null;
-        if (record) {
-          let shared = this.byRecord.get(record);
-          if (!shared) this.byRecord.set(record, (shared = geoFromRecord(record)));
-          geo = shared;
-          break;
-        }
+        const record = this.files[i]!.reader.get(ip) as AnyRecord | null;
+        if (record) return geoFromRecord(record);
       } catch {
         // Not an address this file understands (e.g. IPv6 in an IPv4-only file): try the next.
       }
     }
-    this.cache.set(ip, geo);
-    return geo;
+    return NO_GEO;
   }
 }
