@@ -70,7 +70,7 @@ describe('POST /v1/logs on the real Kafka', () => {
     expect(messages.map((m) => m.events.length)).toEqual([500, 500, 201]);
     const events = messages.flatMap((m) => m.events);
     expect(events.map((e) => e.path)).toEqual(batch.map((e) => e.path));
-    expect(events[1200]!.eventId).toBe(eventIdFor(ingest.tenants.open, 1200, undefined, key));
+    expect(events[1200]!.eventId).toBe(eventIdFor(ingest.tenants.open, 1200, undefined, key, ''));
   });
 
   it('answers 409 to a re-sent idempotency key and publishes nothing more', async () => {
@@ -114,8 +114,8 @@ describe('POST /v1/logs on the real Kafka', () => {
     const byPath = Object.fromEntries(events.map((e) => [e.path, e.eventId]));
     // A resend after a lost response (new key claim, e.g. after expiry) derives exactly these ids again.
     expect(byPath).toEqual({
-      '/k0': eventIdFor(ingest.tenants.open, 0, undefined, key),
-      '/k1': eventIdFor(ingest.tenants.open, 1, undefined, key),
+      '/k0': eventIdFor(ingest.tenants.open, 0, undefined, key, ''),
+      '/k1': eventIdFor(ingest.tenants.open, 1, undefined, key, ''),
     });
     expect(byPath['/k0']).toMatch(/^k[0-9a-f]{31}$/);
   });

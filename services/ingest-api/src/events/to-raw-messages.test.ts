@@ -30,8 +30,8 @@ describe('toRawMessages', () => {
         key: 'acme',
         value:
           `{"v":2,"customerId":"acme","batchId":"b-1","receivedAt":1795348800000,"events":[` +
-          `{"eventId":"${eventIdFor('acme', 0, undefined, 'k')}","timestamp":1795348740000,"clientIp":"81.2.69.142","method":"GET","path":"/p/0","status":200,"bytesSent":0},` +
-          `{"eventId":"${eventIdFor('acme', 1, 'r-1', 'k')}","timestamp":1795348740001,"clientIp":"81.2.69.142","method":"GET","path":"/p/1","status":200,"bytesSent":1,` +
+          `{"eventId":"${eventIdFor('acme', 0, undefined, 'k', '')}","timestamp":1795348740000,"clientIp":"81.2.69.142","method":"GET","path":"/p/0","status":200,"bytesSent":0},` +
+          `{"eventId":"${eventIdFor('acme', 1, 'r-1', 'k', '')}","timestamp":1795348740001,"clientIp":"81.2.69.142","method":"GET","path":"/p/1","status":200,"bytesSent":1,` +
           `"userAgent":"curl/8.5.0","requestId":"r-1","responseTimeMs":1.5}],"batchKey":"${batchKeyFor('acme', 'k', 0)}"}`,
       },
     ]);
@@ -43,7 +43,7 @@ describe('toRawMessages', () => {
     const batches = toRawMessages(entries, ctx, 3).map((m) => JSON.parse(m.value as string) as { batchId: string; events: Array<{ eventId: string; path: string }> });
     expect(batches.map((b) => b.events.map((e) => e.path))).toEqual([['/p/0', '/p/1', '/p/2'], ['/p/3', '/p/4', '/p/5'], ['/p/6']]);
     expect(batches.map((b) => b.batchId)).toEqual(['b-1', 'b-1', 'b-1']);
-    expect(batches[2]!.events[0]!.eventId).toBe(eventIdFor('acme', 6, undefined, 'k'));
+    expect(batches[2]!.events[0]!.eventId).toBe(eventIdFor('acme', 6, undefined, 'k', ''));
   });
 
   it('with an idempotency key, every message gets a batchKey from its first position: equal for a resend, whatever the event ids', () => {

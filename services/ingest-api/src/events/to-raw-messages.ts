@@ -1,6 +1,6 @@
 import { RAW_BATCH_MAX_EVENTS, RAW_BATCH_VERSION, type OutgoingMessage, type RawBatch, type RawBatchEvent } from '@cdnlog/common';
 import type { ValidEntry } from '../validation/validate-batch';
-import { batchKeyFor, eventIdFor } from './event-id';
+import { batchKeyFor, eventIdFor, newRequestNonce } from './event-id';
 
 /**
  * Validated entries → messages for the raw topic in the v2 layout
@@ -16,10 +16,11 @@ export function toRawMessages(
   maxEventsPerMessage = RAW_BATCH_MAX_EVENTS,
 ): OutgoingMessage[] {
   const messages: OutgoingMessage[] = [];
+  const nonce = newRequestNonce();
   for (let start = 0; start < entries.length; start += maxEventsPerMessage) {
     const end = Math.min(entries.length, start + maxEventsPerMessage);
     const events: RawBatchEvent[] = new Array(end - start);
-    for (let i = start; i < end; i++) events[i - start] = toRawEvent(entries[i]!, eventIdFor(ctx.tenant, i, entries[i]!.requestId, ctx.idempotencyKey));
+    for (let i = start; i < end; i++) events[i - start] = toRawEvent(entries[i]!, eventIdFor(ctx.tenant, i, entries[i]!.requestId, ctx.idempotencyKey, nonce));
     const batch: RawBatch = { v: RAW_BATCH_VERSION, customerId: ctx.tenant, batchId: ctx.batchId, receivedAt: ctx.receivedAt, events };
     if (ctx.idempotencyKey !== undefined) batch.batchKey = batchKeyFor(ctx.tenant, ctx.idempotencyKey, start);
     messages.push({ key: ctx.tenant, value: JSON.stringify(batch) });
