@@ -39,8 +39,9 @@ c0=$(cpu "$pid"); t0=$(date +%s.%N)
 if [ "$service" = enricher ]; then
   until [ $(( $(ch "SELECT count() FROM cdnlog.enriched_logs") - before )) -ge "$accepted" ]; do sleep 0.5; done
 else
-  # Caught up when no partition lags by more than its transaction marker.
-  until [ "$(curl -s http://127.0.0.1:9102/metrics | awk '/^cdnlog_consumer_lag/ { if ($2 > m) m = $2 } END { print m + 0 }')" -le 1 ]; do sleep 0.5; done
+  # Caught up when no partition lags by more than its transaction marker; before the consumer has
+  # joined its group there is no lag line at all, which is not caught up.
+  until [ "$(curl -s http://127.0.0.1:9102/metrics | awk '/^cdnlog_consumer_lag/ { n++; if ($2 > m) m = $2 } END { print (n > 0 ? m + 0 : 999999) }')" -le 1 ]; do sleep 0.5; done
 fi
 c1=$(cpu "$pid"); t1=$(date +%s.%N)
 rss=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status")
