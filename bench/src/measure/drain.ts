@@ -34,7 +34,12 @@ export async function liveTotal(metricsUrl: string, readKey: string, fromMinuteM
 
 /** `count()` of `table` with `FINAL` (one row per event id) under `where`. */
 export async function finalCount(clickhouse: ClickHouseClient, table: string, where: string): Promise<number> {
-  const rs = await clickhouse.query({ query: `SELECT count() AS n FROM ${table} FINAL WHERE ${where}`, format: 'JSONEachRow' });
+  return rowCount(clickhouse, `${table} FINAL`, where);
+}
+
+/** `count()` of `table` under `where` as stored: duplicates not yet merged away count too. */
+export async function rowCount(clickhouse: ClickHouseClient, table: string, where: string): Promise<number> {
+  const rs = await clickhouse.query({ query: `SELECT count() AS n FROM ${table} WHERE ${where}`, format: 'JSONEachRow' });
   return Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
 }
 
