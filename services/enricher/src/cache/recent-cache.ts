@@ -4,9 +4,10 @@
  * and the previous old map is dropped whole; a hit in the old map moves the
  * entry to the young one. It keeps between half and all of `capacity` entries,
  * and what is used keeps surviving. Approximate LRU, chosen over an exact one
- * (lru-cache) for the cost of a miss: the GeoIP cache misses on every new
- * client address, and exact LRU bookkeeping plus eviction was several percent
- * of the enricher's CPU when addresses rarely repeat (docs/benchmarks.md).
+ * (lru-cache) for the cost of a miss: the GeoIP and user-agent caches see
+ * a steady stream of new keys, and exact LRU bookkeeping plus eviction was
+ * several percent of the enricher's CPU when keys rarely repeat
+ * (docs/benchmarks.md).
  */
 export class RecentCache<K, V> {
   private young = new Map<K, V>();

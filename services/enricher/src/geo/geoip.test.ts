@@ -71,4 +71,12 @@ describe('GeoIp over the GeoLite2 files', () => {
     }
     fc.assert(fc.property(fc.ipV6(), (ip) => expect(geo.lookup(ip)).toEqual(viaMmdbLib(ip))), { numRuns: 2000 });
   });
+
+  it('serves a repeated IPv6 address from its cache', async () => {
+    const fresh = await GeoIp.open(paths, 1000);
+    const first = fresh.lookup('2001:4860:4860::8888');
+    expect([fresh.hits, fresh.misses]).toEqual([0, 1]);
+    expect(fresh.lookup('2001:4860:4860::8888')).toBe(first);
+    expect([fresh.hits, fresh.misses]).toEqual([1, 1]);
+  });
 });

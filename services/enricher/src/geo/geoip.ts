@@ -51,10 +51,12 @@ interface GeoFile {
  * bounded cache of records serves most lookups even when client addresses
  * never repeat, and decoding a record (all its fields, through mmdb-lib) is
  * the expensive part. IPv4 addresses find their record in the hand-walked
- * tree (`ipv4-tree.ts`); other addresses go through mmdb-lib, uncached.
+ * tree (`ipv4-tree.ts`). Other addresses (IPv6) go through mmdb-lib, which
+ * gives no record identity, so their results are cached by address.
  */
 export class GeoIp {
   private readonly byRecord: RecentCache<number, GeoInfo>;
+  private readonly byAddress: RecentCache<string, GeoInfo>;
   hits = 0;
   misses = 0;
 
@@ -63,6 +65,7 @@ export class GeoIp {
     cacheSize: number,
   ) {
     this.byRecord = new RecentCache(cacheSize);
+    this.byAddress = new RecentCache(cacheSize);
   }
 
   static async open(paths: string[], cacheSize = 100_000): Promise<GeoIp> {
@@ -98,17 +101,27 @@ export class GeoIp {
     return NO_GEO;
   }
 
-  /** Not dotted IPv4: each file in turn, through mmdb-lib. */
+  /** Not dotted IPv4: each file in turn, through mmdb-lib, cached by address. */
   private lookupOther(ip: string): GeoInfo {
+    const cached = this.byAddress.get(ip);
+    if (cached) {
+      this.hits++;
+      return cached;
+    }
     this.misses++;
-    for (let i = 0; i < this.files.length; i++) {
+    let geo = NO_GEO;
+    for (const { reader } of this.files) {
       try {
-        const record = this.files[i]!.reader.get(ip) as AnyRecord | null;
-        if (record) return geoFromRecord(record);
+        const record = reader.get(ip) as AnyRecord | null;
+        if (record) {
+          geo = geoFromRecord(record);
+          break;
+        }
       } catch {
         // Not an address this file understands (e.g. IPv6 in an IPv4-only file): try the next.
       }
     }
-    return NO_GEO;
+    this.byAddress.set(ip, geo);
+    return geo;
   }
 }
