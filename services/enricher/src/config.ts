@@ -46,6 +46,14 @@ export const configSchema = z.object({
   /** Seconds after a minute ended before its rollup is recomputed (negative: open minutes too). */
   ROLLUP_DELAY_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(-3600).max(3600).default(20),
   ROLLUP_INTERVAL_MS: fields.positiveInt(5000),
+  /**
+   * … and once no rows arrived for it for this long (0: at once). While the enricher works off a
+   * backlog, rows of one minute arrive for as long as the backlog holds them; waiting for the
+   * minute to settle reads it once instead of on every tick.
+   */
+  ROLLUP_SETTLE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(3_600_000).default(5000),
+  /** … or, rows still arriving, once it has waited this long: a bound on a rollup's staleness. */
+  ROLLUP_MAX_DEFER_SECONDS: fields.positiveInt(60),
   /** At start, recompute rollups this far back for every tenant (dirty marks do not survive a crash). */
   ROLLUP_STARTUP_LOOKBACK_MINUTES: fields.positiveInt(15),
 });

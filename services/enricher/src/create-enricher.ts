@@ -33,7 +33,8 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
 
   const rollups = new RollupScheduler({
     clickhouse, tables, logger, onRecompute: m.rollup,
-    delaySeconds: config.ROLLUP_DELAY_SECONDS, intervalMs: config.ROLLUP_INTERVAL_MS, startupLookbackMinutes: config.ROLLUP_STARTUP_LOOKBACK_MINUTES,
+    timing: { delayMs: config.ROLLUP_DELAY_SECONDS * 1000, settleMs: config.ROLLUP_SETTLE_MS, maxDeferMs: config.ROLLUP_MAX_DEFER_SECONDS * 1000 },
+    intervalMs: config.ROLLUP_INTERVAL_MS, startupLookbackMinutes: config.ROLLUP_STARTUP_LOOKBACK_MINUTES,
   });
   const enrichDeps = { geo, userAgents, messageVersion: config.ENRICHED_MESSAGE_VERSION };
   const writer: BatchWriter = new BatchWriter({

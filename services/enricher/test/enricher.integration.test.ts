@@ -1,6 +1,7 @@
 import { type EnrichedBatch, enrichedBatchSchema } from '@cdnlog/common';
 import { testLogger } from '@cdnlog/common/testing';
 import { createEnricher } from '../src/create-enricher';
+import { minuteOf } from '../src/sink/rollups';
 import { enricherTestbed } from './harness';
 
 let bed: Awaited<ReturnType<typeof enricherTestbed>>;
@@ -108,6 +109,26 @@ describe('enricher on the real stack', () => {
       { event_id: `${bed.prefix}-geo-2`, country: '', city: '', region: '', ua_family: 'curl', device_class: 'bot', is_bot: 1 },
       { event_id: `${bed.prefix}-geo-3`, country: 'US', city: '', region: '', ua_family: 'Googlebot', device_class: 'bot', is_bot: 1 },
     ]);
+  });
+
+  it('a message with a week-old event beside current ones: exact rollups for the minutes it touched, none between', async () => {
+    const tenant = `${bed.prefix}-late`;
+    const week = 7 * 24 * 3600 * 1000;
+    const [a, b, old] = bed.events(3, 30_000, { customerId: tenant });
+    const events = [a!, b!, { ...old!, timestamp: old!.timestamp - week }];
+    await bed.produce(events);
+    const perMinute = new Map<number, number>();
+    for (const e of events) perMinute.set(minuteOf(e.timestamp), (perMinute.get(minuteOf(e.timestamp)) ?? 0) + 1);
+    const expected = [...perMinute].sort(([x], [y]) => x - y).map(([m, n]) => ({ minute: m / 1000, requests: String(n) }));
+    const rollups = async () => {
+      const rs = await bed.clickhouse.query({
+        query: `SELECT toUnixTimestamp(minute) AS minute, toString(requests) AS requests FROM ${bed.tables.minuteRollups} FINAL WHERE customer_id = '${tenant}' ORDER BY minute`,
+        format: 'JSONEachRow',
+      });
+      return rs.json<{ minute: number; requests: string }>();
+    };
+    await bed.waitFor(rollups, (r) => r.length === expected.length, { what: `${expected.length} minute rollups` });
+    expect(await rollups()).toEqual(expected);
   });
 
   it('reports consumer and writer metrics', async () => {

@@ -17,6 +17,7 @@ export function pipelineTestEnv(prefix: string): Record<string, string> {
     FLUSH_MAX_WAIT_MS: '500',
     ROLLUP_DELAY_SECONDS: '-60',
     ROLLUP_INTERVAL_MS: '300',
+    ROLLUP_SETTLE_MS: '300',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
   };
 }

@@ -16,12 +16,12 @@ const published = (item: EventsItem) => item.published.flatMap((m) => (JSON.pars
 const eventIds = (item: EventsItem) => item.rows.split('\n').filter(Boolean).map((line) => line.split('\t')[3]);
 
 describe('enrichMessage', () => {
-  it('a readable message: one row and one enriched event per storable event, its time range, events refused at decode kept with their index', () => {
+  it('a readable message: one row and one enriched event per storable event, the minutes they fall in, events refused at decode kept with their index', () => {
     const item = enrichMessage(message([event(0), event(1, { status: 99 }), event(2), event(3, { bytesSent: 2e12 }), event(4)]), 7, deps) as EventsItem;
     expect(item).toMatchObject({ kind: 'events', topic: 'raw', partition: 3, offset: '42', enrichedAt: 7, rowCount: 3 });
     expect(eventIds(item)).toEqual(['e0', 'e2', 'e4']);
     expect(published(item)).toEqual(['e0', 'e2', 'e4']);
-    expect([item.minTimestamp, item.maxTimestamp]).toEqual([event(0).timestamp, event(4).timestamp]);
+    expect(item.minutes).toEqual([event(0).timestamp, event(2).timestamp, event(4).timestamp]);
     expect(item.refused.map((r) => [r.index, r.stage, r.code])).toEqual([[1, 'decode', 'invalid_event'], [3, 'decode', 'invalid_event']]);
   });
 

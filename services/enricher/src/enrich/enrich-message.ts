@@ -2,6 +2,7 @@ import type { ConsumedMessage, EnrichedBatchEvent } from '@cdnlog/common';
 import type { GeoIp } from '../geo/geoip';
 import { toClickHouseRow } from '../sink/clickhouse-row';
 import type { RefusedEvent } from '../sink/dead-letters';
+import { minuteOf } from '../sink/rollups';
 import { enrichedMessages, type EnrichedMessageVersion } from '../sink/enriched-messages';
 import type { EventsItem, RowRefusals, WriterItem } from '../sink/writer-item';
 import type { UserAgents } from '../ua/user-agent';
@@ -34,8 +35,8 @@ export function enrichMessage(message: ConsumedMessage, enrichedAt: number, deps
   const refusedAtDecode = new Set(decoded.refused.map((r) => r.index));
   const events: EnrichedBatchEvent[] = [];
   const rows: string[] = [];
-  let minTimestamp = Infinity;
-  let maxTimestamp = -Infinity;
+  const minutes: number[] = [];
+  let lastMinute = NaN;
   let index = 0; // the event's position in the message
   for (let row = 0; row < decoded.events.length; row++, index++) {
     while (refusedAtDecode.has(index)) index++;
@@ -48,12 +49,12 @@ export function enrichMessage(message: ConsumedMessage, enrichedAt: number, deps
     const event = enrichEvent(raw, deps);
     events.push(event);
     rows.push(toClickHouseRow(request, event));
-    if (event.timestamp < minTimestamp) minTimestamp = event.timestamp;
-    if (event.timestamp > maxTimestamp) maxTimestamp = event.timestamp;
+    const minute = minuteOf(event.timestamp);
+    if (minute !== lastMinute && !minutes.includes((lastMinute = minute))) minutes.push(minute);
   }
   return {
     kind: 'events', topic, partition, offset, source: message, enrichedAt, request,
-    rows: rows.join(''), rowCount: rows.length, minTimestamp, maxTimestamp,
+    rows: rows.join(''), rowCount: rows.length, minutes,
     published: events.length > 0 ? enrichedMessages(request, events, deps.messageVersion) : [],
     refused,
   };

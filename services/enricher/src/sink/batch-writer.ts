@@ -150,8 +150,7 @@ export class BatchWriter {
       if (item.kind !== 'events' || item.rowCount === 0) continue;
       rows += item.rowCount;
       bodies.push(item.rows);
-      touch(touched, item.request.customerId, item.minTimestamp);
-      touch(touched, item.request.customerId, item.maxTimestamp);
+      touch(touched, item.request.customerId, item.minutes);
     }
     if (rows > 0) {
       const { clickhouse, tables, logger, metrics } = this.opts;

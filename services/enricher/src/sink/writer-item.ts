@@ -18,9 +18,8 @@ export interface EventsItem extends ReadPosition {
   /** The stored events' rows of `enriched_logs` (clickhouse-row.ts), one TabSeparated line each, in event order. */
   rows: string;
   rowCount: number;
-  /** The stored events' earliest and latest times, epoch ms (the rollup scheduler's dirty minutes). */
-  minTimestamp: number;
-  maxTimestamp: number;
+  /** The minutes the stored events fall in, each once, epoch ms of their start (the rollup scheduler's dirty minutes). */
+  minutes: number[];
   /** The stored events' enriched-topic messages. */
   published: OutgoingMessage[];
   /** The message's events that are not stored, each with why: refused at decode, or by ClickHouse. */
