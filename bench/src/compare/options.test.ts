@@ -8,6 +8,7 @@ describe('compareOptions', () => {
     const o = compareOptions(argv(), '/work/main');
     expect(o.points).toEqual([{ rate: 40_000, batch: 500 }]);
     expect(o.seconds).toBe(30);
+    expect(o.warmupSeconds).toBe(20);
     expect(o.systems).toEqual(['project', 'peer']);
     expect(o.peerDir).toBe(join('/work', 'shared', 'peers'));
     expect(o.out).toBe(join('/work/main', 'bench', 'results'));
@@ -21,8 +22,8 @@ describe('compareOptions', () => {
   });
 
   it('takes the peer directory, the systems (in a fixed order) and the timings', () => {
-    const o = compareOptions(argv('--peer-dir', '/elsewhere', '--systems', 'peer,project', '--seconds', '60', '--settle-s', '0', '--timeout-s', '120'), '/r');
-    expect(o).toMatchObject({ peerDir: '/elsewhere', systems: ['project', 'peer'], seconds: 60, settleSeconds: 0, timeoutSeconds: 120 });
+    const o = compareOptions(argv('--peer-dir', '/elsewhere', '--systems', 'peer,project', '--seconds', '60', '--warmup-s', '0', '--settle-s', '0', '--timeout-s', '120'), '/r');
+    expect(o).toMatchObject({ peerDir: '/elsewhere', systems: ['project', 'peer'], seconds: 60, warmupSeconds: 0, settleSeconds: 0, timeoutSeconds: 120 });
     expect(compareOptions(argv('--systems', 'project'), '/r').systems).toEqual(['project']);
   });
 
@@ -33,6 +34,7 @@ describe('compareOptions', () => {
     [['--rate', '100', '--batch', '500'], /less than one request per second/],
     [['--seconds', '301'], /--seconds 301/],
     [['--seconds', '10,20'], /one value/],
+    [['--warmup-s', '301'], /--warmup-s 301/],
     [['--systems', 'project,go'], /go is not one of project, peer/],
   ])('refuses %j', (args, message) => {
     expect(() => compareOptions(argv(...args), '/r')).toThrow(message);

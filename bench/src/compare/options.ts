@@ -20,6 +20,12 @@ export interface CompareOptions {
   ingestUrl: string;
   peerIngestUrl: string;
   metricsUrl: string;
+  /**
+   * Per system, before its first point: that point's load for this long, drained and not
+   * measured. Kafka's JVM compiles its hot code during its first minutes under load and the
+   * services' JIT warms up; without it the system measured first pays for that.
+   */
+  warmupSeconds: number;
   /** Pause after a system's services start and between points. */
   settleSeconds: number;
   /** How long to wait for ClickHouse and the live view to hold every accepted event. */
@@ -50,6 +56,7 @@ export function compareOptions(argv: readonly string[], root: string): CompareOp
     ingestUrl: arg('ingest', 'http://127.0.0.1:8080', argv),
     peerIngestUrl: arg('peer-ingest', 'http://127.0.0.1:18080', argv),
     metricsUrl: arg('metrics', 'http://127.0.0.1:8081', argv),
+    warmupSeconds: integerArg('warmup-s', 20, { min: 0, max: 300 }, argv),
     settleSeconds: integerArg('settle-s', 10, { min: 0, max: 600 }, argv),
     timeoutSeconds: integerArg('timeout-s', 900, { min: 10, max: 7200 }, argv),
     out: arg('out', join(root, 'bench', 'results'), argv),

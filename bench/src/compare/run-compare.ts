@@ -26,6 +26,8 @@ const KEYS = { project: { ingest: 'bench-ingest-key', read: 'bench-read-key' }, 
 const PEER_TABLE = 'peer.logs';
 /** The peer's load generator dates events up to 5 s back; counting from a minute before that start catches them all. */
 const TIMESTAMP_SLACK_MS = 10_000;
+/** Polls (half a second apart) without a new row before the drain is confirmed with FINAL anyway. */
+const STALL_POLLS = 10;
 
 interface Context {
   opts: CompareOptions;
@@ -94,7 +96,7 @@ export async function runCompare(argv: readonly string[], root: string): Promise
   }
   // What was measured before a failure is still worth its report.
   if (measurements.length > 0) {
-    const file = writeCompareReport(opts.out, { startedAt, seconds: opts.seconds, peer: { dir: opts.peerDir, measured: measurePeer, skipped }, measurements });
+    const file = writeCompareReport(opts.out, { startedAt, seconds: opts.seconds, warmupSeconds: opts.warmupSeconds, peer: { dir: opts.peerDir, measured: measurePeer, skipped }, measurements });
     log(`report: ${file}`);
   }
   if (failure !== undefined) throw failure;
@@ -102,6 +104,12 @@ export async function runCompare(argv: readonly string[], root: string): Promise
 
 /** Measure every point of the options for `system`, appending to `out` as each completes. */
 async function measurePoints(ctx: Context, system: System, out: CompareMeasurement[]): Promise<void> {
+  const first = ctx.opts.points[0]!;
+  if (ctx.opts.warmupSeconds > 0) {
+    ctx.log(`${system}: warming up, ${first.rate} events/s in batches of ${first.batch} for ${ctx.opts.warmupSeconds} s (not measured)`);
+    await measure(ctx, system, first, ctx.opts.warmupSeconds);
+    await sleep(ctx.opts.settleSeconds * 1000);
+  }
   for (const [i, point] of ctx.opts.points.entries()) {
     if (i > 0) await sleep(ctx.opts.settleSeconds * 1000);
     ctx.log(`${system}: ${point.rate} events/s in batches of ${point.batch} for ${ctx.opts.seconds} s`);
@@ -111,7 +119,7 @@ async function measurePoints(ctx: Context, system: System, out: CompareMeasureme
   }
 }
 
-async function measure(ctx: Context, system: System, point: ComparePoint): Promise<CompareMeasurement> {
+async function measure(ctx: Context, system: System, point: ComparePoint, seconds = ctx.opts.seconds): Promise<CompareMeasurement> {
   const { opts } = ctx;
   const pids: Record<CpuColumn, number | undefined> = {
     ingest: system === 'project' ? pidOf(ctx.stackDir, 'ingest-api') : peerPid(opts.peerDir, 'ingest'),
@@ -135,18 +143,24 @@ async function measure(ctx: Context, system: System, point: ComparePoint): Promi
   const cpu0 = cpu();
   const started = Date.now();
   const sinceStart = () => (Date.now() - started) / 1000;
-  const load = ctx.peerLoadBin ? await peerLoad(ctx, system, point) : await benchLoad(ctx, system, point);
+  const load = ctx.peerLoadBin ? await peerLoad(ctx, system, point, seconds) : await benchLoad(ctx, system, point, seconds);
   const loadSeconds = sinceStart();
   const deadline = started + opts.timeoutSeconds * 1000;
   let storedEvents = 0;
   let liveEvents = 0;
   // FINAL reads and merges every row of the run, so polling with it while a slow system drains loads
   // ClickHouse in proportion to the drain and charged that to the system measured. The plain count is
-  // cheap and never below the distinct one: FINAL only confirms once it says enough (or every 10th
-  // poll, should merges of older rows hold the plain difference back).
-  let polls = 0;
+  // cheap and never below the distinct one: FINAL only confirms once it says enough, or once it has
+  // not moved for STALL_POLLS polls (merges of older rows in the same minutes can hold the plain
+  // difference below the accepted count for good).
+  let lastRows = -1;
+  let unchanged = 0;
   const clickhouseDone = (await waitFor(async () => {
-    if ((await storedRows()) - rows0 < load.accepted && ++polls % 10 !== 0) return false;
+    const rows = (await storedRows()) - rows0;
+    unchanged = rows === lastRows ? unchanged + 1 : 0;
+    lastRows = rows;
+    if (rows < load.accepted && unchanged < STALL_POLLS) return false;
+    unchanged = 0;
     return (storedEvents = (await stored()) - stored0) >= load.accepted;
   }, deadline)) ? sinceStart() : null;
   if (clickhouseDone === null) storedEvents = (await stored()) - stored0;
@@ -156,7 +170,7 @@ async function measure(ctx: Context, system: System, point: ComparePoint): Promi
     CPU_COLUMNS.map((c) => [c, cpu0[c] === undefined || cpu1[c] === undefined ? null : Math.round((cpu1[c] - cpu0[c]) * 100) / 100]),
   ) as Record<CpuColumn, number | null>;
   return summarize({
-    system, point, seconds: opts.seconds, loadGenerator: ctx.peerLoadBin ? 'peer' : 'bench', load, loadSeconds: Math.round(loadSeconds * 10) / 10,
+    system, point, seconds, loadGenerator: ctx.peerLoadBin ? 'peer' : 'bench', load, loadSeconds: Math.round(loadSeconds * 10) / 10,
     clickhouseDoneSeconds: clickhouseDone === null ? null : Math.round(clickhouseDone * 10) / 10,
     liveDoneSeconds: liveDone === null ? null : Math.round(liveDone * 10) / 10,
     clickhouseEvents: storedEvents, liveEvents, cpuSeconds,
@@ -173,12 +187,12 @@ async function waitFor(check: () => Promise<boolean>, deadline: number): Promise
 }
 
 /** The peer's `bin/peer -role load`, as compare.py runs it (64 keep-alive connections, open loop). */
-async function peerLoad(ctx: Context, system: System, point: ComparePoint): Promise<LoadSummary> {
+async function peerLoad(ctx: Context, system: System, point: ComparePoint, seconds: number): Promise<LoadSummary> {
   const url = `${system === 'project' ? ctx.opts.ingestUrl : ctx.opts.peerIngestUrl}/v1/logs`;
   const key = system === 'project' ? KEYS.project.ingest : KEYS.peer.ingest;
   const r = await runCommand(ctx.peerLoadBin!, [
     '-role', 'load', '-url', url, '-tenants', BENCH_TENANTS.join(','), '-key', key,
-    '-rate', String(point.rate), '-batch', String(point.batch), '-duration', `${ctx.opts.seconds}s`, '-conns', '64',
+    '-rate', String(point.rate), '-batch', String(point.batch), '-duration', `${seconds}s`, '-conns', '64',
   ]);
   const summary = parsePeerLoad(r.stdout);
   if (!summary) throw new Error(`the peer's load generator printed no summary (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-2000)}`);
@@ -186,11 +200,11 @@ async function peerLoad(ctx: Context, system: System, point: ComparePoint): Prom
 }
 
 /** The bench's own load generator (src/load), when the peer's is not built. */
-async function benchLoad(ctx: Context, system: System, point: ComparePoint): Promise<LoadSummary> {
+async function benchLoad(ctx: Context, system: System, point: ComparePoint, seconds: number): Promise<LoadSummary> {
   if (system !== 'project') throw new Error("the peer is measured with its own load generator only");
   const load = await runLoad({
     ingestUrl: ctx.opts.ingestUrl, ingestKey: KEYS.project.ingest, runId: `compare-${randomBytes(4).toString('hex')}`, batchSize: point.batch,
-    phases: [{ seconds: ctx.opts.seconds, requestsPerSecond: point.rate / point.batch }], workers: 2, maxInFlight: 512,
+    phases: [{ seconds, requestsPerSecond: point.rate / point.batch }], workers: 2, maxInFlight: 512,
   });
   return {
     accepted: load.acceptedEvents, statuses: load.statuses,

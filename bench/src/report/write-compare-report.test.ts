@@ -28,12 +28,14 @@ describe('pointLabel', () => {
 
 describe('compareMarkdown', () => {
   it('states the ratio and why the peer was skipped', () => {
-    const base = { startedAt: '2026-12-01T10:00:00.000Z', machine: { cpus: 2, memoryGb: 24, node: 'v20.20.0' }, seconds: 30 };
+    const base = { startedAt: '2026-12-01T10:00:00.000Z', machine: { cpus: 2, memoryGb: 24, node: 'v20.20.0' }, seconds: 30, warmupSeconds: 20 };
     const withPeer = compareMarkdown({ ...base, peer: { dir: '/p', measured: true }, measurements: [summarize(raw())], ratios: [{ rate: 40_000, batch: 500, projectToPeer: 0.36 }] });
     expect(withPeer).toContain('- 40,000, 500: project / Go peer, end-to-end events/s = **0.36**');
-    expect(withPeer).toContain("the peer's `bin/peer -role load`");
+    expect(withPeer).toContain("30 s of load per point from the peer's `bin/peer -role load` (64 connections), after 20 s of the first point's load per system, drained and not measured.");
     const without = compareMarkdown({ ...base, peer: { dir: '/p', measured: false, skipped: '`go` is not on PATH' }, measurements: [summarize(raw({ loadGenerator: 'bench' }))], ratios: [] });
     expect(without).toContain('Peer not measured: `go` is not on PATH.');
-    expect(without).toContain("the bench's own load generator");
+    expect(compareMarkdown({ ...base, warmupSeconds: 0, peer: { dir: '/p', measured: false, skipped: '`go` is not on PATH' }, measurements: [summarize(raw({ loadGenerator: 'bench' }))], ratios: [] })).toContain(
+      "30 s of load per point from the bench's own load generator, without a warm-up.",
+    );
   });
 });

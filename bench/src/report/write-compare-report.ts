@@ -6,6 +6,8 @@ export interface CompareReport {
   startedAt: string;
   machine: ReturnType<typeof thisMachine>;
   seconds: number;
+  /** Load per system before its first point, not measured (0: none). */
+  warmupSeconds: number;
   peer: { dir: string; measured: boolean; skipped?: string };
   measurements: CompareMeasurement[];
   ratios: Array<ComparePoint & { projectToPeer: number }>;
@@ -41,7 +43,7 @@ export function compareMarkdown(r: CompareReport): string {
   return `# Side by side with the Go peer — ${r.startedAt}
 
 Machine: ${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB, Node ${r.machine.node}; one system's services at a time on the same
-Kafka / ClickHouse / Redis, the other's stopped. ${r.seconds} s of load per point from ${generators || 'no load generator'}.
+Kafka / ClickHouse / Redis, the other's stopped. ${r.seconds} s of load per point from ${generators || 'no load generator'}${r.warmupSeconds > 0 ? `, after ${r.warmupSeconds} s of the first point's load per system, drained and not measured` : ', without a warm-up'}.
 ${r.peer.measured ? `Peer: \`${r.peer.dir}\`.` : `Peer not measured: ${r.peer.skipped ?? 'not asked for'}.`}
 
 ${compareTable(r.measurements)}
