@@ -1,5 +1,5 @@
 import { tablesFor } from '@cdnlog/common';
-import { MAX_RANGES_PER_STATEMENT, minuteOf, minuteRanges, recomputeRollupsSql, touch, type TouchedMinutes } from './rollups';
+import { MAX_MINUTES_PER_RANGE, MAX_RANGES_PER_STATEMENT, minuteOf, minuteRanges, recomputeRollupsSql, touch, type TouchedMinutes } from './rollups';
 
 const M = 60_000;
 
@@ -27,6 +27,15 @@ describe('rollup recomputation', () => {
       { tenant: 'a', from: 5 * M, to: 6 * M },
       { tenant: 'a', from: week * M, to: (week + 1) * M },
       { tenant: 'b', from: 2 * M, to: 3 * M },
+    ]);
+  });
+
+  it('a range holds MAX_MINUTES_PER_RANGE minutes at most', () => {
+    const day = Array.from({ length: 150 }, (_, m) => ({ tenant: 'a', minute: m * M }));
+    expect(minuteRanges(day)).toEqual([
+      { tenant: 'a', from: 0, to: MAX_MINUTES_PER_RANGE * M },
+      { tenant: 'a', from: MAX_MINUTES_PER_RANGE * M, to: 2 * MAX_MINUTES_PER_RANGE * M },
+      { tenant: 'a', from: 2 * MAX_MINUTES_PER_RANGE * M, to: 150 * M },
     ]);
   });
 

@@ -8,6 +8,9 @@ const MINUTE = 60_000;
  */
 export const MAX_RANGES_PER_STATEMENT = 200;
 
+/** Minutes one range holds at most: a tenant's day of late events is read an hour per range, not all at once. */
+export const MAX_MINUTES_PER_RANGE = 60;
+
 /** Per tenant, the minutes (epoch ms of their start) a flush wrote rows into. */
 export type TouchedMinutes = Map<string, Set<number>>;
 
@@ -31,9 +34,9 @@ export interface MinuteRange {
 }
 
 /**
- * Per tenant, consecutive minutes joined into ranges. Minutes apart stay apart: a
- * message with one week-old event beside current ones makes its tenant's
- * recomputation read two minutes, not the week between them.
+ * Per tenant, consecutive minutes joined into ranges of at most MAX_MINUTES_PER_RANGE.
+ * Minutes apart stay apart: a message with one week-old event beside current ones
+ * makes its tenant's recomputation read two minutes, not the week between them.
  */
 export function minuteRanges(minutes: Iterable<{ tenant: string; minute: number }>): MinuteRange[] {
   const byTenant = new Map<string, number[]>();
@@ -47,7 +50,8 @@ export function minuteRanges(minutes: Iterable<{ tenant: string; minute: number 
     list.sort((a, b) => a - b);
     let range: MinuteRange | undefined;
     for (const m of list) {
-      if (range && m <= range.to) range.to = Math.max(range.to, m + MINUTE);
+      if (range && m < range.to) continue; // the same minute again
+      if (range && m === range.to && range.to - range.from < MAX_MINUTES_PER_RANGE * MINUTE) range.to += MINUTE;
       else ranges.push((range = { tenant, from: m, to: m + MINUTE }));
     }
   }
