@@ -35,8 +35,8 @@ if [ "$service" = aggregator ]; then
 fi
 npm run up >/dev/null 2>&1
 pid=$(cat ".stack/run/$service.pid")
-stack_cpu() { echo $(( $(cpu "$(cat .stack/run/kafka.pid)") )) $(( $(cpu "$(cat .stack/run/clickhouse.pid)") )); }
-c0=$(cpu "$pid"); read -r k0 h0 < <(stack_cpu); t0=$(date +%s.%N)
+kafka=$(cat .stack/run/kafka.pid); clickhouse=$(cat .stack/run/clickhouse.pid)
+c0=$(cpu "$pid"); k0=$(cpu "$kafka"); h0=$(cpu "$clickhouse"); t0=$(date +%s.%N)
 if [ "$service" = enricher ]; then
   until [ $(( $(ch "SELECT count() FROM cdnlog.enriched_logs") - before )) -ge "$accepted" ]; do sleep 0.5; done
 else
@@ -44,7 +44,7 @@ else
   # joined its group there is no lag line at all, which is not caught up.
   until [ "$(curl -s http://127.0.0.1:9102/metrics | awk '/^cdnlog_consumer_lag/ { n++; if ($2 > m) m = $2 } END { print (n > 0 ? m + 0 : 999999) }')" -le 1 ]; do sleep 0.5; done
 fi
-c1=$(cpu "$pid"); read -r k1 h1 < <(stack_cpu); t1=$(date +%s.%N)
+c1=$(cpu "$pid"); k1=$(cpu "$kafka"); h1=$(cpu "$clickhouse"); t1=$(date +%s.%N)
 rss=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status")
 awk -v s="$service" -v n="$accepted" -v c="$((c1 - c0))" -v t0="$t0" -v t1="$t1" -v rss="$rss" -v k="$((k1 - k0))" -v h="$((h1 - h0))" 'BEGIN {
   printf "%s: %d events in %.1f s, %.1f CPU-s = %.1f µs/event, peak RSS %d MB\n", s, n, t1 - t0, c / 100, c * 10000 / n, rss

@@ -107,7 +107,11 @@ async function measurePoints(ctx: Context, system: System, out: CompareMeasureme
   const first = ctx.opts.points[0]!;
   if (ctx.opts.warmupSeconds > 0) {
     ctx.log(`${system}: warming up, ${first.rate} events/s in batches of ${first.batch} for ${ctx.opts.warmupSeconds} s (not measured)`);
-    await measure(ctx, system, first, ctx.opts.warmupSeconds);
+    const warm = await measure(ctx, system, first, ctx.opts.warmupSeconds);
+    // A warm-up still draining would spill into the first point's minutes and counts.
+    if (warm.clickhouseDoneSeconds === null || warm.liveDoneSeconds === null) {
+      throw new Error(`${system}: the warm-up did not drain within --timeout-s (${ctx.opts.timeoutSeconds} s)`);
+    }
     await sleep(ctx.opts.settleSeconds * 1000);
   }
   for (const [i, point] of ctx.opts.points.entries()) {
@@ -151,18 +155,24 @@ async function measure(ctx: Context, system: System, point: ComparePoint, second
   // FINAL reads and merges every row of the run, so polling with it while a slow system drains loads
   // ClickHouse in proportion to the drain and charged that to the system measured. The plain count is
   // cheap and never below the distinct one: FINAL only confirms once it says enough, or once it has
-  // not moved for STALL_POLLS polls (merges of older rows in the same minutes can hold the plain
-  // difference below the accepted count for good).
+  // not grown for STALL_POLLS polls (merges of older rows in the same minutes can hold the plain
+  // difference below the accepted count for good), and at most every STALL_POLLS polls (duplicates
+  // can take the plain count past the accepted one before FINAL gets there). ClickHouse is done when
+  // the plain count last grew before FINAL confirmed, however late the confirmation came.
   let lastRows = -1;
-  let unchanged = 0;
+  let grewAt = 0;
+  let grewPoll = 0;
+  let polls = 0;
+  let finalPoll = -Infinity;
   const clickhouseDone = (await waitFor(async () => {
+    polls++;
     const rows = (await storedRows()) - rows0;
-    unchanged = rows === lastRows ? unchanged + 1 : 0;
-    lastRows = rows;
-    if (rows < load.accepted && unchanged < STALL_POLLS) return false;
-    unchanged = 0;
+    if (rows > lastRows) [lastRows, grewAt, grewPoll] = [rows, sinceStart(), polls];
+    if (rows < load.accepted && polls - grewPoll < STALL_POLLS) return false;
+    if (polls - finalPoll < STALL_POLLS) return false;
+    finalPoll = polls;
     return (storedEvents = (await stored()) - stored0) >= load.accepted;
-  }, deadline)) ? sinceStart() : null;
+  }, deadline)) ? grewAt : null;
   if (clickhouseDone === null) storedEvents = (await stored()) - stored0;
   const liveDone = (await waitFor(async () => (liveEvents = (await live()) - live0) >= load.accepted, deadline)) ? sinceStart() : null;
   const cpu1 = cpu();
