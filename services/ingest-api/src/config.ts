@@ -15,7 +15,12 @@ export const configSchema = z.object({
   MAX_EVENT_AGE_HOURS: fields.positiveInt(7 * 24),
   /** How far in the future an event time may be (edge clock skew). */
   MAX_FUTURE_SKEW_SECONDS: fields.positiveInt(300),
-  IDEMPOTENCY_TTL_HOURS: fields.positiveInt(24),
+  /**
+   * How long an accepted idempotency key is remembered: the resend horizon. A resend within it gets 409; a
+   * later one is published again, which history still deduplicates by event id and which the live window
+   * (15 minutes) no longer counts, so an hour keeps both exact while each key costs Redis memory.
+   */
+  IDEMPOTENCY_TTL_HOURS: fields.positiveInt(1),
   /** A publish not acknowledged by Kafka within this time answers 503. */
   PUBLISH_TIMEOUT_MS: fields.positiveInt(5000),
   /** How long concurrent requests are gathered into one produce call. */
@@ -33,9 +38,17 @@ export const configSchema = z.object({
   PUBLISH_MAX_QUEUE_DELAY_MS: fields.positiveInt(1000),
   /** 429 before reading the body while the event loop's p99 delay over the last second exceeds this (CPU saturation). */
   MAX_EVENT_LOOP_DELAY_MS: fields.positiveInt(300),
-  /** Rate limit for tenants without their own in the registry (events/s per ingest instance). */
+  /** Quotas of tenants without their own in the registry (`limits`, config/README.md); all per ingest instance except the idempotency keys. Events per second. */
   DEFAULT_TENANT_EVENTS_PER_SECOND: fields.positiveInt(20_000),
+  /** Events a tenant may send at once above its rate. */
   DEFAULT_TENANT_BURST: fields.positiveInt(40_000),
+  /** Body bytes per second after decompression, charged before parsing: what parsing costs grows with them, valid or not. */
+  DEFAULT_TENANT_BYTES_PER_SECOND: fields.positiveInt(16 * 1024 * 1024),
+  DEFAULT_TENANT_BYTE_BURST: fields.positiveInt(32 * 1024 * 1024),
+  /** Requests of one tenant in flight (an eighth of MAX_INFLIGHT_REQUESTS by default): slow bodies of one tenant cannot hold every slot. */
+  DEFAULT_TENANT_CONCURRENT_REQUESTS: fields.positiveInt(32),
+  /** Idempotency keys one tenant holds in Redis at once, across instances: each costs ~450 B of Redis memory (record and index), so the default bounds a tenant to ~9 MB (docs/operations.md). */
+  DEFAULT_TENANT_IDEMPOTENCY_KEYS: fields.positiveInt(20_000),
 });
 
 export type IngestConfig = z.infer<typeof configSchema>;

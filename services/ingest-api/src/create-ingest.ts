@@ -5,7 +5,6 @@ import { createApp } from './app';
 import type { IngestConfig } from './config';
 import { IdempotencyStore } from './idempotency/idempotency-store';
 import { LoadShedder } from './limits/load-shedder';
-import { RateLimiter } from './limits/rate-limiter';
 import { ingestMetrics } from './metrics';
 import { Publisher } from './publish/publisher';
 
@@ -46,7 +45,7 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
   sampler.unref();
 
   const app = createApp({
-    registry, publisher, shedder, logger, rateLimiter: new RateLimiter(), metrics: m, registryMetrics: metrics,
+    registry, publisher, shedder, logger, metrics: m, registryMetrics: metrics,
     idempotency: new IdempotencyStore(redis, {
       ttlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
       claimTtlMs: Math.max(30_000, config.PUBLISH_TIMEOUT_MS * 6),
@@ -59,8 +58,15 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
       maxAgeMs: config.MAX_EVENT_AGE_HOURS * 3_600_000,
       maxFutureSkewMs: config.MAX_FUTURE_SKEW_SECONDS * 1000,
       publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
-      defaultRate: { ratePerSecond: config.DEFAULT_TENANT_EVENTS_PER_SECOND, burst: config.DEFAULT_TENANT_BURST },
       maxInflightRequests: config.MAX_INFLIGHT_REQUESTS,
+      tenantDefaults: {
+        eventsPerSecond: config.DEFAULT_TENANT_EVENTS_PER_SECOND,
+        eventBurst: config.DEFAULT_TENANT_BURST,
+        bytesPerSecond: config.DEFAULT_TENANT_BYTES_PER_SECOND,
+        byteBurst: config.DEFAULT_TENANT_BYTE_BURST,
+        concurrentRequests: config.DEFAULT_TENANT_CONCURRENT_REQUESTS,
+        idempotencyKeys: config.DEFAULT_TENANT_IDEMPOTENCY_KEYS,
+      },
     },
   });
 

@@ -52,6 +52,22 @@ export const ingestErrors = {
     new AppError(429, 'tenant_rate_limited', 'This tenant exceeds its ingest rate; retry later.', undefined, {
       'retry-after': String(retryAfterSeconds),
     }),
+  tenantByteRateLimited: (retryAfterSeconds: number) =>
+    new AppError(429, 'tenant_rate_limited', 'This tenant exceeds its ingest byte rate (request bodies after decompression); retry later.', undefined, {
+      'retry-after': String(retryAfterSeconds),
+    }),
+  tenantConcurrencyLimited: (max: number) =>
+    new AppError(429, 'tenant_concurrency_limited', `This tenant already has ${max} requests in flight on this instance; retry when one has finished.`, undefined, {
+      'retry-after': '1',
+    }),
+  idempotencyKeysExhausted: (max: number, retryAfterSeconds: number) =>
+    new AppError(
+      429,
+      'idempotency_keys_exhausted',
+      `This tenant holds ${max} idempotency keys, its quota; a new key is accepted once the oldest expires. Requests without idempotency-key are not affected.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   kafkaUnavailable: () =>
     new AppError(503, 'kafka_unavailable', 'Events could not be made durable in Kafka; nothing was acknowledged. Resend the batch.', undefined, {
       'retry-after': '2',

@@ -5,6 +5,7 @@ export function ingestMetrics(metrics: Metrics) {
   return {
     requests: metrics.counter('ingest_requests_total', 'POST /v1/logs requests by HTTP status and error code (and any request the HTTP layer answered 400 malformed_request or 408 request_timeout)', ['status', 'code']),
     eventsAccepted: metrics.counter('ingest_events_accepted_total', 'Events acknowledged by Kafka and answered with 202'),
+    quotaRefusals: metrics.counter('ingest_quota_refusals_total', 'Requests refused with 429 because their tenant was over a quota (concurrency, bytes, events, idempotency_keys), by tenant', ['tenant', 'quota']),
     repairedStrings: metrics.counter('ingest_repaired_strings_total', 'Text fields of valid entries whose unpaired UTF-16 surrogates were replaced with U+FFFD, by field', ['field']),
     requestSeconds: metrics.histogram('ingest_request_duration_seconds', 'POST /v1/logs latency', LATENCY_BUCKETS),
     publishSeconds: metrics.histogram('ingest_publish_duration_seconds', 'Produce-call latency (acks=all)', LATENCY_BUCKETS, ['outcome']),

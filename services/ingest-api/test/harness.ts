@@ -3,7 +3,7 @@
  * and Redis of the test stack, with a topic and tenants unique to the test file.
  */
 import type { AddressInfo } from 'node:net';
-import { BatchConsumer, type RawBatch, closeServer, ensureTopics, listen, parseEnv, sha256Hex, TenantRegistry } from '@cdnlog/common';
+import { BatchConsumer, type RawBatch, closeServer, ensureTopics, listen, parseEnv, sha256Hex, type TenantLimits, TenantRegistry } from '@cdnlog/common';
 import { deleteTopics, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 import { createIngest } from '../src/create-ingest';
@@ -11,6 +11,8 @@ import { createIngest } from '../src/create-ingest';
 export interface HarnessOptions {
   /** Extra environment for the ingest config (e.g. PUBLISH_TIMEOUT_MS). */
   env?: Record<string, string>;
+  /** Registry limits per test tenant (by its role: keyed, open, slow, other). */
+  limits?: Partial<Record<'keyed' | 'open' | 'slow' | 'other', Partial<TenantLimits>>>;
 }
 
 export async function startIngest(tag: string, opts: HarnessOptions = {}) {
@@ -21,6 +23,7 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
     KAFKA_TOPIC_RAW: topic,
     DEFAULT_TENANT_EVENTS_PER_SECOND: '1000000',
     DEFAULT_TENANT_BURST: '1000000',
+    DEFAULT_TENANT_CONCURRENT_REQUESTS: '1000',
     // The API runs inside the jest process, whose event loop also builds the tests' hostile bodies
     // and collects their garbage: a GC pause there is not the API being CPU-saturated. Shedding on
     // event-loop delay stays off unless a test sets it (load-shedding.integration.test.ts).
@@ -35,10 +38,10 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
     other: `${prefix}-other`,
   };
   const registry = new TenantRegistry([
-    { id: tenants.keyed, ingestKeySha256: [sha256Hex('keyed-secret')], readKeySha256: [] },
-    { id: tenants.open, ingestKeySha256: [], readKeySha256: [] },
-    { id: tenants.slow, ingestKeySha256: [], readKeySha256: [], rateLimit: { eventsPerSecond: 5, burst: 10 } },
-    { id: tenants.other, ingestKeySha256: [sha256Hex('other-secret')], readKeySha256: [] },
+    { id: tenants.keyed, ingestKeySha256: [sha256Hex('keyed-secret')], readKeySha256: [], limits: opts.limits?.keyed },
+    { id: tenants.open, ingestKeySha256: [], readKeySha256: [], limits: opts.limits?.open },
+    { id: tenants.slow, ingestKeySha256: [], readKeySha256: [], limits: { eventsPerSecond: 5, eventBurst: 10, ...opts.limits?.slow } },
+    { id: tenants.other, ingestKeySha256: [sha256Hex('other-secret')], readKeySha256: [], limits: opts.limits?.other },
   ]);
   let shuttingDown = false;
   const ingest = createIngest(config, { logger, registry, isShuttingDown: () => shuttingDown });

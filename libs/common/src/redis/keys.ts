@@ -6,6 +6,8 @@
 export const redisKeys = {
   /** ingest-api: an idempotency key (stored as a digest) → claim or accepted batch. */
   ingestIdempotency: (tenant: string, keyDigest: string) => `ingest:idem:{${tenant}}:${keyDigest}`,
+  /** ingest-api: the idempotency keys a tenant holds (sorted set: key digest → expiry, epoch ms), to bound how many. */
+  ingestIdempotencyHeld: (tenant: string) => `ingest:idem-held:{${tenant}}`,
 
   /** aggregator → metrics-api: the live window of one tenant, one set of keys per minute (epoch seconds). */
   live: {

@@ -42,6 +42,14 @@ describe('TenantRegistry', () => {
     );
   });
 
+  it('refuses the old rateLimit spelling by name instead of dropping the limit', () => {
+    expect(() => TenantRegistry.parse({ tenants: [{ id: 'x', rateLimit: { eventsPerSecond: 5, burst: 10 } }] })).toThrow(
+      new TenantRegistryError('tenant registry is invalid: tenants.0.rateLimit: was replaced by "limits": { "eventsPerSecond": …, "eventBurst": … } (config/README.md)'),
+    );
+    expect(() => TenantRegistry.parse({ tenants: [{ id: 'x', limits: { eventsPerSecond: -1 } }] })).toThrow(/tenants\.0\.limits\.eventsPerSecond/);
+    expect(TenantRegistry.parse({ tenants: [{ id: 'x', limits: { concurrentRequests: 4 } }] }).get('x')?.limits).toEqual({ concurrentRequests: 4 });
+  });
+
   it('loads the shipped sample registry', () => {
     const sample = TenantRegistry.load(`${__dirname}/../../../../config/tenants.sample.json`);
     expect(sample.checkIngestKey(sample.get('demo')!, 'demo-ingest-key')).toBe(true);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { issueSummary } from '../schemas/issue-summary';
 import { tenantIdSchema } from '../schemas/tenant-id';
+import { tenantLimitsSchema } from './tenant-limits';
 
 /**
  * The tenant registry: which tenants exist and their keys, stored only as
@@ -19,8 +20,10 @@ const tenantSchema = z.object({
   ingestKeySha256: z.array(digest).default([]),
   /** Digests of the keys readers use on the metrics API. */
   readKeySha256: z.array(digest).default([]),
-  /** Per-tenant ingest rate limit; absent: the ingest API's default. */
-  rateLimit: z.object({ eventsPerSecond: z.number().positive(), burst: z.number().positive() }).optional(),
+  /** This tenant's quotas (tenant-limits.ts); each one absent takes the service's default. */
+  limits: tenantLimitsSchema.optional(),
+  /** The old spelling of limits.eventsPerSecond / limits.eventBurst: refused by name rather than ignored, so no tenant silently loses its limit. */
+  rateLimit: z.never({ message: 'was replaced by "limits": { "eventsPerSecond": …, "eventBurst": … } (config/README.md)' }).optional(),
 });
 
 const registrySchema = z.object({ tenants: z.array(tenantSchema) }).superRefine((value, ctx) => {

@@ -29,3 +29,20 @@ describe('RateLimiter', () => {
     expect(limiter.take('c', 1, bucket)).toEqual({ ok: true });
   });
 });
+
+describe('RateLimiter for amounts known afterwards', () => {
+  let now = 0;
+  const limiter = new RateLimiter(() => now);
+  const bytes = { ratePerSecond: 1000, burst: 2000 };
+
+  it('admits while the bucket is not in debt, charges the real amount, and makes a debt wait', () => {
+    expect(limiter.admits('b', bytes)).toEqual({ ok: true });
+    limiter.charge('b', 5000, bytes);
+    expect(limiter.admits('b', bytes)).toEqual({ ok: false, retryAfterSeconds: 4 });
+    expect(limiter.admits('a', bytes)).toEqual({ ok: true });
+    now += 3000;
+    expect(limiter.admits('b', bytes)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    now += 1001;
+    expect(limiter.admits('b', bytes)).toEqual({ ok: true });
+  });
+});

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, type Logger, type TenantRegistry } from '@cdnlog/common';
+import { AppError, sendJson, type Logger, type TenantRegistry } from '@cdnlog/common';
 import { admissionError, ingestErrors } from '../errors';
 import { toRawMessages } from '../events/to-raw-messages';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
-import type { RateLimiter } from '../limits/rate-limiter';
+import { RateLimiter } from '../limits/rate-limiter';
+import { type IngestQuota, tenantQuotas } from '../limits/tenant-quotas';
+import { TenantSlots } from '../limits/tenant-slots';
 import type { IngestMetrics } from '../metrics';
 import { PublishFailedError, PublishTimeoutError, type Publisher } from '../publish/publisher';
 import { authenticate } from '../request/authenticate';
@@ -16,7 +18,6 @@ export interface PostLogsDeps {
   registry: TenantRegistry;
   publisher: Publisher;
   idempotency: IdempotencyStore;
-  rateLimiter: RateLimiter;
   metrics: IngestMetrics;
   logger: Logger;
   isShuttingDown: () => boolean;
@@ -26,8 +27,9 @@ export interface PostLogsDeps {
     maxAgeMs: number;
     maxFutureSkewMs: number;
     publishTimeoutMs: number;
-    defaultRate: { ratePerSecond: number; burst: number };
     maxInflightRequests: number;
+    /** Quotas of tenants without their own in the registry. */
+    tenantDefaults: IngestQuota;
   };
 }
 
@@ -35,24 +37,55 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * POST /v1/logs. The steps, in order (each may end the request with an error):
- * authenticate → content type → read body (size/gzip limits) → parse → validate
- * all entries → idempotency claim → tenant rate limit → buffer admission →
- * publish (acks=all) → 202. Nothing is published unless every entry is valid.
+ * authenticate → the tenant's slot (concurrent requests) → content type →
+ * the tenant's byte rate → read body (size/gzip limits) → charge its bytes →
+ * parse → charge its events against the tenant's event rate → validate all
+ * entries → idempotency claim (within the tenant's key quota) → buffer
+ * admission → publish (acks=all) → 202. Nothing is published unless every
+ * entry is valid; bytes and events are charged when read and parsed, and a
+ * refused batch gets nothing back (its cost was paid all the same).
  */
 export function postLogs(deps: PostLogsDeps) {
   const { limits } = deps;
+  const quotaOf = tenantQuotas(limits.tenantDefaults);
+  const slots = new TenantSlots();
+  const eventRate = new RateLimiter();
+  const byteRate = new RateLimiter();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (deps.isShuttingDown()) throw ingestErrors.shuttingDown();
     const tenant = authenticate(req, deps.registry);
+    const quota = quotaOf(tenant);
+    if (!slots.acquire(tenant.id, quota.concurrentRequests)) throw refused(deps, tenant.id, 'concurrency', ingestErrors.tenantConcurrencyLimited(quota.concurrentRequests));
+    try {
+      await handle(req, res, tenant.id, quota);
+    } finally {
+      slots.release(tenant.id);
+    }
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, tenant: string, quota: IngestQuota): Promise<void> {
     const format = bodyFormat(req.headers['content-type']);
     const rawKey = req.headers['idempotency-key'];
     const idempotencyKey = typeof rawKey === 'string' ? rawKey : undefined;
     if (rawKey !== undefined && (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey))) throw ingestErrors.invalidIdempotencyKey();
 
-    const body = await readBody(req, limits.maxBodyBytes);
+    const bytes = { ratePerSecond: quota.bytesPerSecond, burst: quota.byteBurst };
+    const byteDecision = byteRate.admits(tenant, bytes);
+    if (!byteDecision.ok) throw refused(deps, tenant, 'bytes', ingestErrors.tenantByteRateLimited(byteDecision.retryAfterSeconds));
+    let body: Buffer;
+    try {
+      body = await readBody(req, limits.maxBodyBytes);
+    } catch (err) {
+      // A body cut off at the size limit was read up to it: that much is charged too.
+      if (err instanceof AppError && err.code === 'payload_too_large') byteRate.charge(tenant, limits.maxBodyBytes, bytes);
+      throw err;
+    }
+    byteRate.charge(tenant, body.length, bytes);
     const raw = parseEntries(body, format);
     if (raw.length === 0) throw ingestErrors.emptyBatch();
     if (raw.length > limits.maxEntries) throw ingestErrors.tooManyEntries(limits.maxEntries, raw.length);
+    const eventDecision = eventRate.take(tenant, raw.length, { ratePerSecond: quota.eventsPerSecond, burst: quota.eventBurst });
+    if (!eventDecision.ok) throw refused(deps, tenant, 'events', ingestErrors.tenantRateLimited(eventDecision.retryAfterSeconds));
     const validation = validateBatch(raw, { maxAgeMs: limits.maxAgeMs, maxFutureSkewMs: limits.maxFutureSkewMs });
     if (!validation.ok) throw ingestErrors.invalidEntries(validation.problems, validation.totalProblems);
     const { entries } = validation;
@@ -62,27 +95,27 @@ export function postLogs(deps: PostLogsDeps) {
     let claim: Awaited<ReturnType<IdempotencyStore['claim']>> | undefined;
     if (idempotencyKey !== undefined) {
       try {
-        claim = await deps.idempotency.claim(tenant.id, idempotencyKey, batchId);
+        claim = await deps.idempotency.claim(tenant, idempotencyKey, batchId, quota.idempotencyKeys);
       } catch (err) {
-        deps.logger.error('idempotency store unavailable', { tenant: tenant.id, error: (err as Error).message });
+        deps.logger.error('idempotency store unavailable', { tenant, error: (err as Error).message });
         throw ingestErrors.idempotencyStoreUnavailable();
       }
       if (claim.kind === 'done') throw ingestErrors.duplicateIdempotencyKey(claim.batchId, claim.accepted);
       if (claim.kind === 'in_progress') throw ingestErrors.idempotencyKeyInProgress();
+      if (claim.kind === 'quota_exceeded') {
+        throw refused(deps, tenant, 'idempotency_keys', ingestErrors.idempotencyKeysExhausted(quota.idempotencyKeys, claim.retryAfterSeconds));
+      }
     }
 
     try {
-      const rate = tenant.rateLimit ? { ratePerSecond: tenant.rateLimit.eventsPerSecond, burst: tenant.rateLimit.burst } : limits.defaultRate;
-      const decision = deps.rateLimiter.take(tenant.id, entries.length, rate);
-      if (!decision.ok) throw ingestErrors.tenantRateLimited(decision.retryAfterSeconds);
-      const refused = admissionError(deps.publisher.admit(entries.length));
-      if (refused) throw refused;
+      const notAdmitted = admissionError(deps.publisher.admit(entries.length));
+      if (notAdmitted) throw notAdmitted;
 
-      const messages = toRawMessages(entries, { tenant: tenant.id, batchId, receivedAt: Date.now(), idempotencyKey });
+      const messages = toRawMessages(entries, { tenant, batchId, receivedAt: Date.now(), idempotencyKey });
       try {
         await deps.publisher.publish(messages, entries.length);
       } catch (err) {
-        deps.logger.warn('publish failed', { tenant: tenant.id, batchId, events: entries.length, error: (err as Error).message });
+        deps.logger.warn('publish failed', { tenant, batchId, events: entries.length, error: (err as Error).message });
         if (err instanceof PublishTimeoutError) throw ingestErrors.publishTimeout(limits.publishTimeoutMs);
         if (err instanceof PublishFailedError) throw ingestErrors.kafkaUnavailable();
         throw err;
@@ -95,10 +128,16 @@ export function postLogs(deps: PostLogsDeps) {
     if (claim?.kind === 'claimed') {
       // The batch is durable; if recording the key fails, a resend is still harmless (same event ids).
       await claim.complete(entries.length).catch((err: Error) =>
-        deps.logger.error('could not record idempotency key', { tenant: tenant.id, batchId, error: err.message }),
+        deps.logger.error('could not record idempotency key', { tenant, batchId, error: err.message }),
       );
     }
     deps.metrics.eventsAccepted.inc(entries.length);
     sendJson(res, 202, { accepted: entries.length, batchId });
-  };
+  }
+}
+
+/** A request over one of its tenant's quotas: counted by tenant and quota, answered with `error`. */
+function refused(deps: PostLogsDeps, tenant: string, quota: 'concurrency' | 'bytes' | 'events' | 'idempotency_keys', error: AppError): AppError {
+  deps.metrics.quotaRefusals.inc({ tenant, quota });
+  return error;
 }
