@@ -151,7 +151,10 @@ describe('the tenant registry', () => {
     expect((await ingest(entry(), { authorization: 'Bearer shop-ingest-2' })).status).toBe(202);
     const revoked = await ingest(entry());
     expect(revoked.status).toBe(403);
-    expect(await revoked.json()).toEqual({ error: 'invalid_api_key', message: 'The ingest key is not valid for this tenant.' });
+    expect(await revoked.json()).toEqual({
+      error: 'invalid_api_key',
+      message: 'The x-customer-id and the ingest key ("authorization: Bearer <key>") do not match a registered tenant.',
+    });
     expect((await read(`/api/v1/metrics/${tenant}`, 'shop-read-2')).status).toBe(200);
     expect((await read(`/api/v1/metrics/${tenant}`)).status).toBe(403);
 

@@ -9,9 +9,8 @@ export const ingestErrors = {
   missingCustomerId: () => new AppError(401, 'missing_customer_id', 'The x-customer-id header is required.'),
   invalidCustomerId: () =>
     new AppError(400, 'invalid_customer_id', 'The x-customer-id header must be 1-64 characters of a-z, 0-9, "-" or "_".'),
-  unknownTenant: () => new AppError(403, 'unknown_tenant', 'No tenant with this x-customer-id is registered.'),
-  missingApiKey: () => new AppError(401, 'missing_api_key', 'This tenant requires "authorization: Bearer <ingest key>".'),
-  invalidApiKey: () => new AppError(403, 'invalid_api_key', 'The ingest key is not valid for this tenant.'),
+  invalidApiKey: () =>
+    new AppError(403, 'invalid_api_key', 'The x-customer-id and the ingest key ("authorization: Bearer <key>") do not match a registered tenant.'),
   invalidIdempotencyKey: () =>
     new AppError(400, 'invalid_idempotency_key', 'The idempotency-key header must be 1-200 printable ASCII characters.'),
   duplicateIdempotencyKey: (batchId: string, accepted: number) =>

@@ -3,6 +3,9 @@
  * tenant in a hash tag `{tenant}`, so they share one Redis Cluster slot and a
  * Lua script may touch several of them.
  */
+/** The hash tag of keys that belong to no tenant. */
+export const INTERNAL_TAG = '_meta';
+
 export const redisKeys = {
   /** ingest-api: an idempotency key (stored as a digest) → claim or accepted batch. */
   ingestIdempotency: (tenant: string, keyDigest: string) => `ingest:idem:{${tenant}}:${keyDigest}`,
@@ -20,8 +23,12 @@ export const redisKeys = {
     watermark: (tenant: string, topic: string, partition: number) => `live:{${tenant}}:wm:${topic}:${partition}`,
     /** The batch (batchId) whose copy of a re-sendable raw message (batchKey) the live window counted; other copies are skipped. */
     resendClaim: (tenant: string, batchKey: string) => `live:{${tenant}}:rs:${batchKey}`,
-    /** Last offset applied from a partition at all; its absence means Redis lost the live window. */
-    partitionMarker: (topic: string, partition: number) => `live:{meta}:p:${topic}:${partition}`,
+    /**
+     * Last offset applied from a partition at all; its absence means Redis lost the live window.
+     * `_meta` cannot be a tenant id (they start with a letter or digit), so no tenant's keys, nor a
+     * rebuild's scan of `live:{tenant}:*`, can reach the markers.
+     */
+    partitionMarker: (topic: string, partition: number) => `live:{${INTERNAL_TAG}}:p:${topic}:${partition}`,
   },
 };
 

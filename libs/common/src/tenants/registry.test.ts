@@ -30,6 +30,16 @@ describe('TenantRegistry', () => {
     expect(registry.checkReadKey(registry.get('acme')!, 'acme-read')).toBe(true);
   });
 
+  it('verifies an id and a key together, the same way for an unknown id as for a wrong key', () => {
+    expect(registry.verify('acme', 'acme-ingest-2', 'ingest')?.id).toBe('acme');
+    expect(registry.verify('acme', 'acme-read', 'read')?.id).toBe('acme');
+    expect(registry.verify('acme', 'acme-read', 'ingest')).toBeUndefined();
+    expect(registry.verify('acme', undefined, 'ingest')).toBeUndefined();
+    expect(registry.verify('nobody', 'acme-ingest-1', 'ingest')).toBeUndefined();
+    expect(registry.verify('open-cdn', undefined, 'ingest')?.id).toBe('open-cdn');
+    expect(registry.verify('open-cdn', 'anything', 'read')).toBeUndefined();
+  });
+
   it('rejects plain-text keys, bad ids and duplicates with the path of the problem', () => {
     expect(() => TenantRegistry.parse({ tenants: [{ id: 'x', ingestKeySha256: ['secret'] }] })).toThrow(
       new TenantRegistryError('tenant registry is invalid: tenants.0.ingestKeySha256.0: must be a lower-case hex SHA-256 digest (64 characters)'),

@@ -62,6 +62,9 @@ function matchesAny(presented: string, digests: string[]): boolean {
   return match;
 }
 
+/** Compared against when there is nothing to compare with, so that path does the same work; no key hashes to it. */
+const NO_DIGESTS = ['0'.repeat(64)];
+
 export class TenantRegistry {
   private byId: Map<string, Tenant>;
 
@@ -108,6 +111,20 @@ export class TenantRegistry {
 
   get(id: string): Tenant | undefined {
     return this.byId.get(id);
+  }
+
+  /**
+   * The tenant `id` if `presented` is one of its keys of this kind (an ingest
+   * tenant without ingest keys needs none), else undefined. An unknown id costs
+   * the same digest work as a known one with a wrong key, and callers answer
+   * both the same, so the answer does not tell which tenants exist.
+   */
+  verify(id: string, presented: string | undefined, kind: 'ingest' | 'read'): Tenant | undefined {
+    const tenant = this.byId.get(id);
+    const digests = tenant ? (kind === 'ingest' ? tenant.ingestKeySha256 : tenant.readKeySha256) : undefined;
+    if (tenant && kind === 'ingest' && digests!.length === 0) return tenant;
+    const ok = matchesAny(presented ?? '', digests && digests.length > 0 ? digests : NO_DIGESTS);
+    return tenant && digests!.length > 0 && presented !== undefined && ok ? tenant : undefined;
   }
 
   requiresIngestKey(tenant: Tenant): boolean {
