@@ -13,11 +13,12 @@ import { configSchema as ingestConfig } from '../services/ingest-api/src/config'
 import { configSchema as metricsConfig } from '../services/metrics-api/src/config';
 
 const ROOT = join(__dirname, '..');
-const SERVICES: Record<string, { keys: string[]; portVar: 'PORT' | 'OPS_PORT' }> = {
-  'ingest-api': { keys: Object.keys(ingestConfig.shape), portVar: 'PORT' },
-  'metrics-api': { keys: Object.keys(metricsConfig.shape), portVar: 'PORT' },
-  enricher: { keys: Object.keys(enricherConfig.shape), portVar: 'OPS_PORT' },
-  aggregator: { keys: Object.keys(aggregatorConfig.shape), portVar: 'OPS_PORT' },
+/** Every service answers probes and scrapes on OPS_PORT; the two APIs serve their API on PORT besides. */
+const SERVICES: Record<string, { keys: string[]; api: boolean }> = {
+  'ingest-api': { keys: Object.keys(ingestConfig.shape), api: true },
+  'metrics-api': { keys: Object.keys(metricsConfig.shape), api: true },
+  enricher: { keys: Object.keys(enricherConfig.shape), api: false },
+  aggregator: { keys: Object.keys(aggregatorConfig.shape), api: false },
 };
 const RUNTIME_ENV = new Set(['NODE_OPTIONS', 'NODE_ARGS', 'TZ', 'NODE_ENV']);
 
@@ -38,16 +39,24 @@ describe('Kubernetes manifests', () => {
     expect([...kustomization.resources].sort()).toEqual(files.filter((f) => f !== 'kustomization.yaml').sort());
   });
 
-  it.each(workloads.map((w) => [w.metadata!.name!, w] as const))('%s: sized, probed on its real port, env names the service reads', (name, w) => {
+  it.each(workloads.map((w) => [w.metadata!.name!, w] as const))('%s: sized, probed and scraped on its ops port, API port apart, env names the service reads', (name, w) => {
     const service = SERVICES[name]!;
     const [container] = w.spec.template.spec.containers;
     expect(container.image).toMatch(new RegExp(`^cdnlog/${name}:`));
     for (const kind of ['requests', 'limits']) for (const r of ['cpu', 'memory']) expect(container.resources[kind][r]).toBeDefined();
     const env = Object.fromEntries((container.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
-    const port = Number(env[service.portVar]);
-    expect(container.ports[0].containerPort).toBe(port);
+    const port = Number(env.OPS_PORT);
+    const expectedPorts = [{ name: 'ops', containerPort: port }, ...(service.api ? [{ name: 'http', containerPort: Number(env.PORT) }] : [])];
+    expect(container.ports).toEqual(expectedPorts);
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port });
+    expect(w.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(port));
+    if (service.api) {
+      // The Service exposes the API port only; readiness and metrics stay on the pod network.
+      const svc = docs.find((d) => d.kind === 'Service' && d.metadata?.name === name)!;
+      expect(svc.spec.ports.map((p: { targetPort: number }) => p.targetPort)).toEqual([Number(env.PORT)]);
+      expect(env.TENANT_REGISTRY_PATH).toBeDefined();
+    }
     const unknown = Object.keys(env).filter((k) => !service.keys.includes(k) && !RUNTIME_ENV.has(k));
     expect(unknown).toEqual([]);
   });
@@ -86,8 +95,11 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of built) {
       const service = SERVICES[name]!;
       expect({ name, unknown: Object.keys(s.environment ?? {}).filter((k) => !service.keys.includes(k) && !RUNTIME_ENV.has(k)) }).toEqual({ name, unknown: [] });
-      const port = s.environment![service.portVar];
-      if (s.ports) expect(s.ports).toEqual([`${port}:${port}`]);
+      // The image runs with NODE_ENV=production: an API without its own registry path would not start.
+      if (service.api) {
+        expect(s.environment!.TENANT_REGISTRY_PATH).toBe('/app/config/tenants.sample.json');
+        expect(s.ports).toEqual([`${s.environment!.PORT}:${s.environment!.PORT}`, `127.0.0.1:${s.environment!.OPS_PORT}:${s.environment!.OPS_PORT}`]);
+      }
     }
   });
 });

@@ -9,7 +9,9 @@ import { pipelineTestEnv, type ServiceName, spawnService, stackConfig, testLogge
 
 export interface Pipeline {
   env: Record<string, string>;
+  /** Each service's ops port (/readyz, /metrics). */
   ports: { ingest: number; enricher: number; aggregator: number; metrics: number };
+  /** The two APIs. */
   urls: { ingest: string; metrics: string };
   /** Send a signal to one service's process (e.g. SIGHUP: reload the tenant registry). */
   signal(service: ServiceName, signal: NodeJS.Signals): void;
@@ -17,24 +19,26 @@ export interface Pipeline {
 }
 
 export async function startPipeline(prefix: string, firstPort: number, extraEnv: Record<string, string>): Promise<Pipeline> {
-  const ports = { ingest: firstPort, enricher: firstPort + 1, aggregator: firstPort + 2, metrics: firstPort + 3 };
+  const api = { ingest: firstPort, metrics: firstPort + 3 };
+  const ports = { ingest: firstPort + 4, enricher: firstPort + 1, aggregator: firstPort + 2, metrics: firstPort + 5 };
   const env: Record<string, string> = { ...pipelineTestEnv(prefix), HISTORY_CACHE_TTL_MS: '0', ...extraEnv };
   const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-setup`, logger: testLogger() });
   await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, 1);
 
   const byName = new Map<ServiceName, ChildProcess>();
-  const start = (service: ServiceName, portVar: string, port: number) => byName.set(service, spawnService(service, { ...env, [portVar]: String(port) }));
-  start('ingest-api', 'PORT', ports.ingest);
-  start('enricher', 'OPS_PORT', ports.enricher);
-  start('aggregator', 'OPS_PORT', ports.aggregator);
-  start('metrics-api', 'PORT', ports.metrics);
+  const start = (service: ServiceName, portEnv: Record<string, number>) =>
+    byName.set(service, spawnService(service, { ...env, ...Object.fromEntries(Object.entries(portEnv).map(([k, v]) => [k, String(v)])) }));
+  start('ingest-api', { PORT: api.ingest, OPS_PORT: ports.ingest });
+  start('enricher', { OPS_PORT: ports.enricher });
+  start('aggregator', { OPS_PORT: ports.aggregator });
+  start('metrics-api', { PORT: api.metrics, OPS_PORT: ports.metrics });
   for (const port of Object.values(ports)) {
     await waitFor(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status), (s) => s === 200, { what: `service on :${port} ready`, timeoutMs: 60_000 });
   }
   return {
     env,
     ports,
-    urls: { ingest: `http://127.0.0.1:${ports.ingest}`, metrics: `http://127.0.0.1:${ports.metrics}` },
+    urls: { ingest: `http://127.0.0.1:${api.ingest}`, metrics: `http://127.0.0.1:${api.metrics}` },
     signal(service, signal) {
       byName.get(service)!.kill(signal);
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { consumerEnv, fields, kafkaEnv, loggingEnv, redisEnv } from '@cdnlog/common';
+import { consumerEnv, fields, kafkaEnv, loggingEnv, redisEnv, opsEnv } from '@cdnlog/common';
 
 /** Every environment variable the aggregator reads (documented in its README). */
 export const configSchema = z.object({
@@ -7,7 +7,7 @@ export const configSchema = z.object({
   ...kafkaEnv,
   ...redisEnv,
   ...consumerEnv,
-  OPS_PORT: fields.port(9102),
+  ...opsEnv(9102),
   AGGREGATOR_GROUP_ID: fields.kafkaName('cdnlog-aggregator'),
   LIVE_WINDOW_MINUTES: fields.positiveInt(15),
   /** Seconds a minute's keys outlive the window (readers at the window's edge still find them). */

@@ -1,5 +1,4 @@
-import express from 'express';
-import { closeServer, createLogger, errorHandler, installShutdown, listen, loadConfigOrExit, notFound, opsRoutes } from '@cdnlog/common';
+import { closeServer, createLogger, installShutdown, loadConfigOrExit, startOpsServer } from '@cdnlog/common';
 import { configSchema } from './config';
 import { createAggregator } from './create-aggregator';
 
@@ -12,11 +11,9 @@ async function main(): Promise<void> {
     { name: 'consumer-and-redis', run: () => aggregator.stop() },
     { name: 'ops-server', run: () => closeServer(server) },
   ]);
-  const app = express();
-  app.use(opsRoutes({ registry: aggregator.metrics.registry, isShuttingDown: lifecycle.isShuttingDown, readiness: aggregator.readiness }));
-  app.use(notFound());
-  app.use(errorHandler(logger));
-  const server = await listen(app, config.OPS_PORT);
+  const server = await startOpsServer({
+    port: config.OPS_PORT, host: config.OPS_HOST, registry: aggregator.metrics.registry, readiness: aggregator.readiness, isShuttingDown: lifecycle.isShuttingDown, logger,
+  });
   await aggregator.start();
   logger.info('aggregator started', { opsPort: config.OPS_PORT, topic: aggregator.topics.enriched, groupId: config.AGGREGATOR_GROUP_ID });
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { clickhouseEnv, consumerEnv, fields, kafkaEnv, loggingEnv } from '@cdnlog/common';
+import { clickhouseEnv, consumerEnv, fields, kafkaEnv, loggingEnv, opsEnv } from '@cdnlog/common';
 
 /** The GeoLite2 City files of the @ip-location-db package (the local default; production brings MaxMind's file). */
 function defaultMmdbPaths(): string {
@@ -19,7 +19,7 @@ export const configSchema = z.object({
   ...kafkaEnv,
   ...clickhouseEnv,
   ...consumerEnv,
-  OPS_PORT: fields.port(9101),
+  ...opsEnv(9101),
   ENRICHER_GROUP_ID: fields.kafkaName('cdnlog-enricher'),
   /** Stable per instance so a restarted instance fences its own unfinished transaction. */
   ENRICHER_TRANSACTIONAL_ID: fields.kafkaName(`cdnlog-enricher-${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}`),
@@ -56,6 +56,20 @@ export const configSchema = z.object({
   ROLLUP_MAX_DEFER_SECONDS: fields.positiveInt(60),
   /** At start, recompute rollups this far back for every tenant (dirty marks do not survive a crash). */
   ROLLUP_STARTUP_LOOKBACK_MINUTES: fields.positiveInt(15),
+  /**
+   * ClickHouse stops one recomputation statement after this many seconds (`max_execution_time`);
+   * the statement is retried on the next tick. It reads at most MAX_RANGES_PER_STATEMENT ranges
+   * of MAX_MINUTES_PER_RANGE minutes: two minutes is ample for that on a healthy server and
+   * still ends a statement that would otherwise hold it for good.
+   */
+  ROLLUP_MAX_EXECUTION_SECONDS: fields.positiveInt(120),
+  /**
+   * Memory one recomputation statement may hold in ClickHouse (`max_memory_usage`). It keeps one
+   * uniq state per (tenant, minute) of its ranges, up to half a MiB for a minute with very many
+   * client IPs, and thousands of them after a restart; 2 GiB holds that, and a runaway
+   * statement stops long before the server runs out of memory.
+   */
+  ROLLUP_MAX_MEMORY_BYTES: fields.positiveInt(2 * 1024 * 1024 * 1024),
 });
 
 export type EnricherConfig = z.infer<typeof configSchema>;

@@ -1,6 +1,6 @@
 import {
-  BatchConsumer, clickhouseReachable, createClickHouse, createKafka, createMetrics, createTransactionalProducer, type Logger, migrate,
-  tablesFor, topicsFromConfig,
+  BatchConsumer, clickhouseReachable, createClickHouse, createKafka, createMetrics, createTransactionalProducer, guardSettings, type Logger,
+  migrate, tablesFor, topicsFromConfig,
 } from '@cdnlog/common';
 import type { EnricherConfig } from './config';
 import { enrichWithoutRows } from './enrich/enrich-message';
@@ -35,6 +35,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     clickhouse, tables, logger, onRecompute: m.rollup,
     timing: { delayMs: config.ROLLUP_DELAY_SECONDS * 1000, settleMs: config.ROLLUP_SETTLE_MS, maxDeferMs: config.ROLLUP_MAX_DEFER_SECONDS * 1000 },
     intervalMs: config.ROLLUP_INTERVAL_MS, startupLookbackMinutes: config.ROLLUP_STARTUP_LOOKBACK_MINUTES,
+    statementSettings: guardSettings({ maxExecutionSeconds: config.ROLLUP_MAX_EXECUTION_SECONDS, maxMemoryBytes: config.ROLLUP_MAX_MEMORY_BYTES }),
   });
   const enrichDeps = { geo, userAgents, messageVersion: config.ENRICHED_MESSAGE_VERSION };
   const writer: BatchWriter = new BatchWriter({

@@ -1,5 +1,4 @@
-import express from 'express';
-import { closeServer, createLogger, errorHandler, installShutdown, listen, loadConfigOrExit, notFound, opsRoutes } from '@cdnlog/common';
+import { closeServer, createLogger, installShutdown, loadConfigOrExit, startOpsServer } from '@cdnlog/common';
 import { configSchema } from './config';
 import { createEnricher } from './create-enricher';
 
@@ -12,11 +11,9 @@ async function main(): Promise<void> {
     { name: 'consumer-and-writer', run: () => enricher.stop() },
     { name: 'ops-server', run: () => closeServer(server) },
   ]);
-  const app = express();
-  app.use(opsRoutes({ registry: enricher.metrics.registry, isShuttingDown: lifecycle.isShuttingDown, readiness: enricher.readiness }));
-  app.use(notFound());
-  app.use(errorHandler(logger));
-  const server = await listen(app, config.OPS_PORT);
+  const server = await startOpsServer({
+    port: config.OPS_PORT, host: config.OPS_HOST, registry: enricher.metrics.registry, readiness: enricher.readiness, isShuttingDown: lifecycle.isShuttingDown, logger,
+  });
   await enricher.start();
   logger.info('enricher started', { opsPort: config.OPS_PORT, topic: enricher.topics.raw, groupId: config.ENRICHER_GROUP_ID });
 }

@@ -1,13 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
-import { errorHandler, type HealthCheck, notFound, opsRoutes, type Metrics } from '@cdnlog/common';
+import { errorHandler, healthRoute, notFound } from '@cdnlog/common';
 import { openApiDocument } from './openapi';
 import { logsEndpoint, type LogsEndpointDeps } from './routes/logs-endpoint';
 
-export interface AppDeps extends LogsEndpointDeps {
-  registryMetrics: Metrics;
-  readiness: Record<string, HealthCheck>;
-}
+export type AppDeps = LogsEndpointDeps;
 
 /**
  * The ingest API's HTTP handler (main.ts serves it; tests start it on a free port).
@@ -31,7 +28,8 @@ export function createApp(deps: AppDeps): RequestListener {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
-  app.use(opsRoutes({ registry: deps.registryMetrics.registry, readiness: deps.readiness, isShuttingDown: deps.isShuttingDown }));
+  // /readyz and /metrics are on the ops port only (main.ts); /healthz here too, for load balancers.
+  app.use(healthRoute());
   app.use(notFound());
   app.use(errorHandler(deps.logger));
 

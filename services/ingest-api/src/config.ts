@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields, kafkaEnv, loggingEnv, redisEnv, REQUEST_TIMEOUT_MS } from '@cdnlog/common';
+import { fields, kafkaEnv, loggingEnv, opsEnv, redisEnv, REQUEST_TIMEOUT_MS, requireRegistryInProduction, tenantRegistryEnv } from '@cdnlog/common';
 
 /** Every environment variable the ingest API reads (documented in its README). */
 export const configSchema = z.object({
@@ -7,7 +7,8 @@ export const configSchema = z.object({
   ...kafkaEnv,
   ...redisEnv,
   PORT: fields.port(8080),
-  TENANT_REGISTRY_PATH: z.string().default('config/tenants.sample.json'),
+  ...opsEnv(9100),
+  ...tenantRegistryEnv,
   /** Body limit after decompression; compressed bodies are capped at the same size. */
   MAX_BODY_BYTES: fields.positiveInt(2 * 1024 * 1024),
   MAX_ENTRIES_PER_BATCH: fields.positiveInt(10_000),
@@ -28,6 +29,8 @@ export const configSchema = z.object({
   /** Under sustained load, least time between the starts of two produce calls: fewer, larger calls (a call's fixed CPU cost dwarfs that of its records when they are few; docs/benchmarks.md). An idle publisher still sends after PUBLISH_LINGER_MS. */
   PUBLISH_MIN_SEND_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
   PUBLISH_MAX_BATCH_EVENTS: fields.positiveInt(5000),
+  /** Message bytes in one produce call: half the 8 MiB the project's topics accept (libs/common/src/kafka/admin.ts), before compression, so a call never passes it. A request larger than this goes alone. */
+  PUBLISH_MAX_BATCH_BYTES: fields.positiveInt(4 * 1024 * 1024),
   /** Bound of events accepted for publishing but not yet acknowledged; 429 above 90 %. */
   PUBLISH_BUFFER_EVENTS: fields.positiveInt(100_000),
   /** A request whose headers and body have not all arrived within this time gets 408 `request_timeout` (slow clients hold no slot longer). */
@@ -49,6 +52,6 @@ export const configSchema = z.object({
   DEFAULT_TENANT_CONCURRENT_REQUESTS: fields.positiveInt(32),
   /** Idempotency keys one tenant holds in Redis at once, across instances: each costs ~450 B of Redis memory (record and index), so the default bounds a tenant to ~9 MB (docs/operations.md). */
   DEFAULT_TENANT_IDEMPOTENCY_KEYS: fields.positiveInt(20_000),
-});
+}).superRefine(requireRegistryInProduction);
 
 export type IngestConfig = z.infer<typeof configSchema>;

@@ -10,7 +10,8 @@ import { Publisher } from './publish/publisher';
 
 /**
  * Wire the ingest API from its config: Kafka producer + coalescing publisher,
- * Redis idempotency store, rate limiter, metrics, express app. Used by main.ts
+ * Redis idempotency store, tenant quotas, metrics, the API's HTTP handler and
+ * what its ops port serves. Used by main.ts
  * and by the integration tests, so tests run exactly this wiring.
  */
 export function createIngest(config: IngestConfig, deps: { logger: Logger; registry: TenantRegistry; isShuttingDown: () => boolean }) {
@@ -25,6 +26,7 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
     lingerMs: config.PUBLISH_LINGER_MS,
     minSendIntervalMs: config.PUBLISH_MIN_SEND_INTERVAL_MS,
     maxBatchEvents: config.PUBLISH_MAX_BATCH_EVENTS,
+    maxBatchBytes: config.PUBLISH_MAX_BATCH_BYTES,
     capacity: config.PUBLISH_BUFFER_EVENTS,
     timeoutMs: config.PUBLISH_TIMEOUT_MS,
     maxQueueDelayMs: config.PUBLISH_MAX_QUEUE_DELAY_MS,
@@ -44,14 +46,14 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
   }, 1000);
   sampler.unref();
 
+  const readiness = { kafka: async () => publisher.healthy && (await brokerReachable(kafka)), tenantRegistry: () => registry.size > 0 };
   const app = createApp({
-    registry, publisher, shedder, logger, metrics: m, registryMetrics: metrics,
+    registry, publisher, shedder, logger, metrics: m,
     idempotency: new IdempotencyStore(redis, {
       ttlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
       claimTtlMs: Math.max(30_000, config.PUBLISH_TIMEOUT_MS * 6),
     }),
     isShuttingDown: deps.isShuttingDown,
-    readiness: { kafka: async () => publisher.healthy && (await brokerReachable(kafka)), tenantRegistry: () => registry.size > 0 },
     limits: {
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxEntries: config.MAX_ENTRIES_PER_BATCH,
@@ -72,6 +74,8 @@ export function createIngest(config: IngestConfig, deps: { logger: Logger; regis
 
   return {
     app, kafka, producer, publisher, shedder, redis, topic, metrics,
+    /** What the ops port serves (`startOpsServer`): /readyz checks and /metrics. */
+    ops: { registry: metrics.registry, readiness },
     /** For `listen`: requests the HTTP layer answered itself (400 malformed_request, 408 request_timeout) count like the others. */
     countRejected: (r: HttpRejection) => m.requests.inc({ status: String(r.status), code: r.code }),
     /** Connect to Kafka; a broker that is down at start is retried by the first publishes (the API answers 503 meanwhile). */

@@ -28,6 +28,8 @@ export const ingestErrors = {
     new AppError(415, 'unsupported_content_encoding', `Content-Encoding must be gzip or identity (got ${JSON.stringify(got.slice(0, 100))}).`),
   payloadTooLarge: (maxBytes: number) =>
     new AppError(413, 'payload_too_large', `The body exceeds ${maxBytes} bytes (after decompression).`, undefined, { connection: 'close' }),
+  tooLargeForKafka: () =>
+    new AppError(413, 'too_large_for_kafka', 'Kafka refused this batch as larger than a topic message may be; nothing was accepted. Send it in smaller batches.'),
   tooManyEntries: (max: number, got: number) =>
     new AppError(413, 'too_many_entries', `A batch may hold at most ${max} entries (got ${got}).`),
   invalidGzip: () => new AppError(400, 'invalid_gzip', 'The body is not valid gzip data.'),

@@ -69,8 +69,6 @@ export function openApiDocument(limits: { maxBodyBytes: number; maxEntries: numb
         },
       },
       '/healthz': { get: { summary: 'Process alive', responses: { '200': { description: 'ok' } } } },
-      '/readyz': { get: { summary: 'Kafka reachable and tenant registry loaded', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
     },
     components: { schemas: { Entry: { ...entry, description: ENTRY_DESCRIPTION }, Error: errorBody } },
   };

@@ -1,9 +1,10 @@
+import { Readable } from 'node:stream';
 /**
  * Runs the real ingest API in-process on a free port, against the real Kafka
  * and Redis of the test stack, with a topic and tenants unique to the test file.
  */
 import type { AddressInfo } from 'node:net';
-import { BatchConsumer, type RawBatch, closeServer, ensureTopics, listen, parseEnv, sha256Hex, type TenantLimits, TenantRegistry } from '@cdnlog/common';
+import { BatchConsumer, type RawBatch, closeServer, ensureTopics, listen, parseEnv, startOpsServer, sha256Hex, type TenantLimits, TenantRegistry } from '@cdnlog/common';
 import { deleteTopics, testLogger, uniquePrefix, waitFor } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 import { createIngest } from '../src/create-ingest';
@@ -50,6 +51,9 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
   await ingest.connect();
   const server = await listen(ingest.app, 0, { host: '127.0.0.1', requestTimeoutMs: config.REQUEST_TIMEOUT_MS, onRejected: ingest.countRejected });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ops = await startOpsServer({ ...ingest.ops, port: 0, host: '127.0.0.1', isShuttingDown: () => shuttingDown, logger });
+  /** The ops port: /readyz, /metrics. */
+  const opsUrl = `http://127.0.0.1:${(ops.address() as AddressInfo).port}`;
 
   /** Messages ever written to the test topic (sum of partition high watermarks); one per accepted request of up to 500 events. */
   async function messageCount(): Promise<number> {
@@ -79,11 +83,13 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
     return messages;
   }
 
-  async function post(body: unknown, headers: Record<string, string> = {}, raw?: Buffer | string) {
+  async function post(body: unknown, headers: Record<string, string> = {}, raw?: Buffer | string | Readable) {
     const res = await fetch(`${url}/v1/logs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: raw ?? JSON.stringify(body),
+      body: (raw ?? JSON.stringify(body)) as RequestInit['body'],
+      // A stream is sent chunked (no content-length).
+      ...(raw instanceof Readable ? { duplex: 'half' } : {}),
     });
     const text = await res.text();
     let json: unknown;
@@ -99,10 +105,11 @@ export async function startIngest(tag: string, opts: HarnessOptions = {}) {
     shuttingDown = true;
     await closeServer(server);
     await ingest.close();
+    await closeServer(ops);
     await deleteTopics(kafka, [topic]);
   }
 
-  return { url, topic, kafka, tenants, prefix, post, messageCount, readTopic, stop, publisher, redis, shedder: ingest.shedder };
+  return { url, opsUrl, topic, kafka, tenants, prefix, post, messageCount, readTopic, stop, publisher, redis, shedder: ingest.shedder };
 }
 
 /** A valid entry; override any field. */

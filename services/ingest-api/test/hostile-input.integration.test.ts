@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 /**
  * Hostile and malformed input, on purpose. Every case gets a clear 4xx with a
  * stable error code, nothing is published, and the process keeps serving.
@@ -167,6 +168,43 @@ describe('hostile input to POST /v1/logs', () => {
     expect(many.body).toEqual({ error: 'too_many_entries', message: 'A batch may hold at most 100 entries (got 101).' });
   });
 
+  it('a body far past the limit still gets its 413 answer, not a reset connection, with or without a declared length', async () => {
+    const huge = Buffer.alloc(200 * 1024, 0x20);
+    for (let i = 0; i < 5; i++) {
+      const declared = await ingest.post(null, open(), huge);
+      expect({ i, status: declared.status, body: declared.body }).toEqual({
+        i, status: 413, body: { error: 'payload_too_large', message: 'The body exceeds 65536 bytes (after decompression).' },
+      });
+      // Chunked: no content-length, so the limit is found while reading.
+      const chunked = await ingest.post(null, open(), Readable.from([huge.subarray(0, 100_000), huge.subarray(100_000)]));
+      expect({ i, status: chunked.status, error: chunked.body.error }).toEqual({ i, status: 413, error: 'payload_too_large' });
+    }
+  });
+
+  it('a too-large body is answered only once the client has sent it, so no answer meets a client still sending', async () => {
+    const port = Number(new URL(ingest.url).port);
+    for (const framing of ['declared', 'chunked'] as const) {
+      const body = Buffer.alloc(150_000, 0x20);
+      const head =
+        `POST /v1/logs HTTP/1.1\r\nhost: x\r\nx-customer-id: ${ingest.tenants.open}\r\ncontent-type: application/json\r\n` +
+        (framing === 'declared' ? `content-length: ${body.length}\r\n\r\n` : 'transfer-encoding: chunked\r\n\r\n');
+      const frame = (b: Buffer) => (framing === 'declared' ? b : Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]));
+      let reply = '';
+      const socket = connect({ port, host: '127.0.0.1' });
+      socket.on('data', (d) => (reply += d.toString()));
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.write(head);
+      socket.write(frame(body.subarray(0, 100_000))); // past the 64 KiB limit already
+      await new Promise((r) => setTimeout(r, 400));
+      expect({ framing, early: reply }).toEqual({ framing, early: '' });
+      socket.write(frame(body.subarray(100_000)));
+      if (framing === 'chunked') socket.write('0\r\n\r\n');
+      await closed;
+      expect({ framing, status: reply.split('\r\n')[0] }).toEqual({ framing, status: 'HTTP/1.1 413 Payload Too Large' });
+      expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'payload_too_large', message: 'The body exceeds 65536 bytes (after decompression).' });
+    }
+  });
+
   it('a gzip bomb is cut off at the limit → 413; broken gzip → 400', async () => {
     const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20)); // 50 MB of spaces in ~50 KB
     expect(bomb.length).toBeLessThan(65536);
@@ -237,7 +275,7 @@ describe('valid but not canonical input (after the cases above: these publish)',
     const messages = await ingest.readTopic(before + 1);
     const published = messages.find((m) => m.batchId === res.body.batchId);
     expect(published?.events.map((e) => e.path)).toEqual(['/\ufffdx']);
-    const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+    const metrics = await (await fetch(`${ingest.opsUrl}/metrics`)).text();
     expect(metrics).toMatch(/^cdnlog_ingest_repaired_strings_total\{field="path",service="ingest-api"\} 1$/m);
   });
 

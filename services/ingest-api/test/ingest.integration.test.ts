@@ -183,20 +183,25 @@ describe('POST /v1/logs on the real Kafka', () => {
     expect(answers).toEqual(Array(3).fill({ status: 401, type: 'application/json; charset=utf-8', body: missingId }));
   });
 
-  it('serves its OpenAPI document, health, readiness and metrics', async () => {
+  it('serves its OpenAPI document and health on the API port, readiness and metrics on the ops port only', async () => {
     const doc = (await (await fetch(`${ingest.url}/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, unknown>;
       components: { schemas: { Entry: { required: string[] } } };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/v1/logs', '/healthz', '/readyz', '/metrics']);
+    expect(Object.keys(doc.paths)).toEqual(['/v1/logs', '/healthz']);
     expect(doc.components.schemas.Entry.required).toEqual(['timestamp', 'clientIp', 'method', 'path', 'status', 'bytesSent']);
     expect(await (await fetch(`${ingest.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    const ready = await fetch(`${ingest.url}/readyz`);
+    expect(await (await fetch(`${ingest.opsUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    for (const path of ['/readyz', '/metrics']) {
+      const onApi = await fetch(`${ingest.url}${path}`);
+      expect({ path, status: onApi.status, error: ((await onApi.json()) as { error: string }).error }).toEqual({ path, status: 404, error: 'not_found' });
+    }
+    const ready = await fetch(`${ingest.opsUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { kafka: 'ok', tenantRegistry: 'ok' } });
-    const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+    const metrics = await (await fetch(`${ingest.opsUrl}/metrics`)).text();
     expect(metrics).toMatch(/^cdnlog_ingest_requests_total\{status="202",code="ok",service="ingest-api"\} \d+$/m);
     expect(metrics).toMatch(/^cdnlog_ingest_requests_total\{status="409",code="duplicate_idempotency_key",service="ingest-api"\} \d+$/m);
     expect(metrics).toContain('cdnlog_ingest_publish_duration_seconds_bucket');

@@ -82,7 +82,7 @@ describe('ingest API when Kafka hangs or stops', () => {
     }
     expect(statuses).toEqual([503, 503, 503, 503, 503, 503]);
     expect([...codes].every((c) => c === 'publish_timeout' || c === 'kafka_unavailable')).toBe(true);
-    const notReady = await fetch(`${ingest.url}/readyz`);
+    const notReady = await fetch(`${ingest.opsUrl}/readyz`);
     expect(notReady.status).toBe(503);
 
     const up = await runStack('up');
@@ -97,7 +97,7 @@ describe('ingest API when Kafka hangs or stops', () => {
     expect(recovered.status).toBe(202);
     expect(recovered.body.accepted).toBe(3);
     expect((await ingest.post(batch(3), { ...open(), 'idempotency-key': key })).status).toBe(409);
-    expect((await fetch(`${ingest.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${ingest.opsUrl}/readyz`)).status).toBe(200);
   });
 });
 

@@ -37,7 +37,7 @@ const statusLine = (reply: string) => reply.split('\r\n')[0];
 
 /** `cdnlog_ingest_requests_total{status="408",code="request_timeout"}` of the instance. */
 async function timeoutsCounted(): Promise<number> {
-  const text = await (await fetch(`${ingest.url}/metrics`)).text();
+  const text = await (await fetch(`${ingest.opsUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('cdnlog_ingest_requests_total{') && l.includes('status="408"') && l.includes('code="request_timeout"'));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }

@@ -25,7 +25,7 @@ const B = () => ({ 'x-customer-id': ingest.tenants.open });
 
 /** `cdnlog_ingest_quota_refusals_total` of one tenant and quota. */
 async function refusals(tenant: string, quota: string): Promise<number> {
-  const text = await (await fetch(`${ingest.url}/metrics`)).text();
+  const text = await (await fetch(`${ingest.opsUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('cdnlog_ingest_quota_refusals_total{') && l.includes(`tenant="${tenant}"`) && l.includes(`quota="${quota}"`));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }

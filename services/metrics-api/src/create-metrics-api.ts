@@ -1,10 +1,11 @@
 import express from 'express';
 import {
-  clickhouseReachable, createClickHouse, createMetrics, createRedis, errorHandler, LATENCY_BUCKETS, type Logger, migrate, notFound, opsRoutes,
-  redisReachable, tablesFor, type TenantRegistry,
+  clickhouseReachable, createClickHouse, createMetrics, createRedis, errorHandler, guardSettings, healthRoute, LATENCY_BUCKETS, type Logger, migrate,
+  notFound, redisReachable, tablesFor, type TenantRegistry,
 } from '@cdnlog/common';
 import type { MetricsApiConfig } from './config';
 import { HistoryCache } from './history/history-cache';
+import { TenantInFlight } from './history/tenant-in-flight';
 import { openApiDocument } from './openapi';
 import { metricsRoutes } from './routes/metrics-routes';
 
@@ -14,6 +15,8 @@ export async function createMetricsApi(config: MetricsApiConfig, deps: { logger:
   const requests = metrics.counter('metrics_api_requests_total', 'API requests by route and status', ['route', 'status']);
   const seconds = metrics.histogram('metrics_api_request_duration_seconds', 'API latency by route', LATENCY_BUCKETS, ['route']);
   const clickhouse = createClickHouse(config);
+  // KILL QUERY goes through connections of its own, never queued behind the queries it stops.
+  const control = createClickHouse(config);
   const tables = tablesFor(config.CLICKHOUSE_DATABASE);
   await migrate(clickhouse, { tables, mode: config.CLICKHOUSE_SCHEMA_MODE, cluster: config.CLICKHOUSE_CLUSTER, logger: deps.logger });
   const redis = createRedis(config);
@@ -33,27 +36,38 @@ export async function createMetricsApi(config: MetricsApiConfig, deps: { logger:
   });
   app.use(
     metricsRoutes({
-      registry: deps.registry, redis, clickhouse, tables, logger: deps.logger,
-      cache: new HistoryCache(config.HISTORY_CACHE_TTL_MS, config.HISTORY_CACHE_ENTRIES),
+      registry: deps.registry, redis, logger: deps.logger,
+      history: {
+        clickhouse, control, tables, timeoutMs: config.HISTORY_QUERY_TIMEOUT_MS,
+        settings: guardSettings({
+          maxExecutionSeconds: config.HISTORY_MAX_EXECUTION_SECONDS, maxMemoryBytes: config.HISTORY_MAX_MEMORY_BYTES,
+          maxRowsToRead: config.HISTORY_MAX_ROWS_TO_READ, readOnly: true,
+        }),
+      },
+      cache: new HistoryCache({ ttlMs: config.HISTORY_CACHE_TTL_MS, entries: config.HISTORY_CACHE_ENTRIES, maxBytes: config.HISTORY_CACHE_MAX_BYTES }),
+      inFlight: new TenantInFlight(), defaultHistoryQueries: config.DEFAULT_TENANT_HISTORY_QUERIES,
+      maxExecutionSeconds: config.HISTORY_MAX_EXECUTION_SECONDS,
       windowMinutes: config.LIVE_WINDOW_MINUTES, topN: config.LIVE_TOP_N,
     }),
   );
   const document = openApiDocument();
   app.get('/openapi.json', (_req, res) => void res.json(document));
-  app.use(
-    opsRoutes({
-      registry: metrics.registry, isShuttingDown: deps.isShuttingDown,
-      readiness: { redis: () => redisReachable(redis), clickhouse: () => clickhouseReachable(clickhouse), tenantRegistry: () => deps.registry.size > 0 },
-    }),
-  );
+  // /readyz and /metrics are on the ops port only (main.ts); /healthz here too, for load balancers.
+  app.use(healthRoute());
   app.use(notFound());
   app.use(errorHandler(deps.logger));
 
   return {
     app, redis, clickhouse, tables, metrics,
+    /** What the ops port serves (`startOpsServer`): /readyz checks and /metrics. */
+    ops: {
+      registry: metrics.registry,
+      readiness: { redis: () => redisReachable(redis), clickhouse: () => clickhouseReachable(clickhouse), tenantRegistry: () => deps.registry.size > 0 },
+    },
     async close() {
       await redis.quit();
       await clickhouse.close();
+      await control.close();
     },
   };
 }

@@ -1,19 +1,26 @@
-import { closeServer, createLogger, installShutdown, listen, loadConfigOrExit, reloadRegistryOnSignal, TenantRegistry } from '@cdnlog/common';
+import {
+  closeServer, createLogger, installShutdown, isProduction, listen, loadConfigOrExit, reloadRegistryOnSignal, startOpsServer, TenantRegistry, tenantRegistryPath,
+} from '@cdnlog/common';
 import { configSchema } from './config';
 import { createMetricsApi } from './create-metrics-api';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('metrics-api', configSchema);
   const logger = createLogger('metrics-api', config.LOG_LEVEL);
-  const registry = TenantRegistry.load(config.TENANT_REGISTRY_PATH);
+  const registryPath = tenantRegistryPath(config);
+  // The same file as the ingest API's, under the same rules.
+  const rules = { requireIngestKeys: isProduction(config) };
+  const registry = TenantRegistry.load(registryPath, rules);
   const lifecycle = installShutdown(logger, [
     { name: 'http-server', run: () => closeServer(server) },
     { name: 'clients', run: () => api.close() },
+    { name: 'ops-server', run: () => closeServer(ops) },
   ]);
   const api = await createMetricsApi(config, { logger, registry, isShuttingDown: lifecycle.isShuttingDown });
-  reloadRegistryOnSignal({ registry, path: config.TENANT_REGISTRY_PATH, logger, metrics: api.metrics });
+  reloadRegistryOnSignal({ registry, path: registryPath, rules, logger, metrics: api.metrics });
+  const ops = await startOpsServer({ ...api.ops, port: config.OPS_PORT, host: config.OPS_HOST, isShuttingDown: lifecycle.isShuttingDown, logger });
   const server = await listen(api.app, config.PORT);
-  logger.info('metrics-api started', { port: config.PORT, tenants: registry.size });
+  logger.info('metrics-api started', { port: config.PORT, opsPort: config.OPS_PORT, tenants: registry.size, registry: registryPath });
 }
 
 main().catch((err) => {

@@ -47,12 +47,15 @@ export function openApiDocument() {
               content: { 'application/json': { schema: { $ref: '#/components/schemas/HistoryView' } }, 'text/csv': { schema: { type: 'string' } } },
             },
             ...common,
+            ...errors({
+              '422': 'query_too_expensive (past the rows or memory one query may use: narrow the range, drop groupBy or use a coarser interval)',
+              '429': 'tenant_history_limited (this tenant runs its limit of history queries; Retry-After: 1)',
+              '503': 'clickhouse_unavailable, query_timeout (Retry-After)',
+            }),
           },
         },
       },
       '/healthz': { get: { summary: 'Process alive', responses: { '200': { description: 'ok' } } } },
-      '/readyz': { get: { summary: 'Redis and ClickHouse reachable', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
     },
     components: { schemas: { LiveView: json(liveViewSchema), HistoryView: json(historyViewSchema), Error: json(errorSchema) } },
   };

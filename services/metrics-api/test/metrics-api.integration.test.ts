@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { closeServer, listen, parseEnv, redisKeys, sha256Hex, stringLiteral, TenantRegistry } from '@cdnlog/common';
+import { closeServer, listen, parseEnv, redisKeys, sha256Hex, startOpsServer, stringLiteral, TenantRegistry } from '@cdnlog/common';
 import { testLogger, uniquePrefix } from '@cdnlog/common/testing';
 import { configSchema } from '../src/config';
 import { createMetricsApi } from '../src/create-metrics-api';
@@ -169,7 +169,11 @@ describe('tenant isolation and hostile input', () => {
       const basic = await fetch(`${url}${path}`, { headers: { authorization: 'Basic cmVhZC1h' } });
       expect([basic.status, ((await basic.json()) as { error: string }).error]).toEqual([401, 'malformed_api_key']);
     }
-    for (const path of endpoints(`${prefix}-nobody`)) expect((await get(path, 'read-a')).body.error).toBe('unknown_tenant');
+    // An unknown tenant gets the very answer a wrong key gets: ids cannot be enumerated.
+    for (const path of endpoints(`${prefix}-nobody`)) {
+      expect(await get(path, 'read-a')).toEqual(await get(endpoints(A)[path.endsWith('1000') ? 1 : 0]!, 'read-b'));
+      expect((await get(path, 'read-a')).body).toEqual({ error: 'forbidden', message: 'This key may not read this tenant (or no such tenant is registered).' });
+    }
   });
 
   it('rejects path traversal and injection in customerId', async () => {
@@ -202,10 +206,19 @@ describe('tenant isolation and hostile input', () => {
     expect([live.status, live.body.error]).toEqual([400, 'invalid_query']);
   });
 
-  it('serves its OpenAPI document and readiness', async () => {
+  it('serves its OpenAPI document and health on the API port, readiness and metrics on the ops port only', async () => {
     const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
-    expect(Object.keys(doc.paths)).toEqual(['/api/v1/metrics/{customerId}', '/api/v1/metrics/{customerId}/history', '/healthz', '/readyz', '/metrics']);
+    expect(Object.keys(doc.paths)).toEqual(['/api/v1/metrics/{customerId}', '/api/v1/metrics/{customerId}/history', '/healthz']);
     expect(Object.keys(doc.components.schemas)).toEqual(['LiveView', 'HistoryView', 'Error']);
-    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok', clickhouse: 'ok', tenantRegistry: 'ok' } });
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    for (const path of ['/readyz', '/metrics']) expect({ path, status: (await fetch(`${url}${path}`)).status }).toEqual({ path, status: 404 });
+    const ops = await startOpsServer({ ...api.ops, port: 0, host: '127.0.0.1', isShuttingDown: () => false, logger: testLogger('metrics-api') });
+    try {
+      const opsUrl = `http://127.0.0.1:${(ops.address() as AddressInfo).port}`;
+      expect(await (await fetch(`${opsUrl}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok', clickhouse: 'ok', tenantRegistry: 'ok' } });
+      expect(await (await fetch(`${opsUrl}/metrics`)).text()).toContain('cdnlog_metrics_api_requests_total');
+    } finally {
+      await closeServer(ops);
+    }
   });
 });

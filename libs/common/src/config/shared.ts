@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as fields from './fields';
 import { brokerList, httpUrl, identifier, kafkaName, logLevel, optionalHostPortList, positiveInt, redisUrl } from './fields';
 import { KAFKA_COMPRESSIONS } from '../kafka/compression';
 
@@ -50,6 +51,50 @@ export const consumerEnv = {
   /** How long an unclassified store error is retried as transient before the data it concerns is isolated and dead-lettered. */
   UNKNOWN_ERROR_GRACE_MS: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').default(120_000),
 };
+
+/**
+ * Where a service answers /readyz and /metrics (and /healthz): a port of its
+ * own, so that the public API port serves neither (a readiness call opens
+ * broker and store connections; metrics name tenants). Bind OPS_HOST to the
+ * pod or private network where the API port is public.
+ */
+export const opsEnv = (port: number) => ({
+  OPS_PORT: fields.port(port),
+  OPS_HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
+});
+
+/**
+ * Outside the local stack (`NODE_ENV=production`, which the image sets) the
+ * services fail closed: a registry path must be given, never the sample's.
+ */
+export const tenantRegistryEnv = {
+  NODE_ENV: z.string().default('development'),
+  TENANT_REGISTRY_PATH: z.string().min(1, 'must not be empty').optional(),
+};
+
+export const SAMPLE_TENANT_REGISTRY = 'config/tenants.sample.json';
+
+export class MissingRegistryError extends Error {}
+
+/** For a service's config schema (`.superRefine`): the production rule as a configuration error naming the variable. */
+export function requireRegistryInProduction(config: { NODE_ENV: string; TENANT_REGISTRY_PATH?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (isProduction(config) && !config.TENANT_REGISTRY_PATH) {
+    ctx.addIssue({ code: 'custom', path: ['TENANT_REGISTRY_PATH'], message: 'is required when NODE_ENV=production (the sample registry holds public demo keys)' });
+  }
+}
+
+/** The registry file to load: TENANT_REGISTRY_PATH, or the sample outside production; a start-up error in production without it. */
+export function tenantRegistryPath(config: { NODE_ENV: string; TENANT_REGISTRY_PATH?: string | undefined }): string {
+  if (config.TENANT_REGISTRY_PATH) return config.TENANT_REGISTRY_PATH;
+  if (isProduction(config)) {
+    throw new MissingRegistryError('TENANT_REGISTRY_PATH is required when NODE_ENV=production (the sample registry holds public demo keys)');
+  }
+  return SAMPLE_TENANT_REGISTRY;
+}
+
+export function isProduction(config: { NODE_ENV: string }): boolean {
+  return config.NODE_ENV === 'production';
+}
 
 export const clickhouseEnv = {
   CLICKHOUSE_URL: httpUrl('http://127.0.0.1:18123'),

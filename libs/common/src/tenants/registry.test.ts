@@ -60,8 +60,17 @@ describe('TenantRegistry', () => {
     expect(TenantRegistry.parse({ tenants: [{ id: 'x', limits: { concurrentRequests: 4 } }] }).get('x')?.limits).toEqual({ concurrentRequests: 4 });
   });
 
+  it('in production refuses tenants without an ingest key', () => {
+    const json = { tenants: [{ id: 'a', ingestKeySha256: [sha256Hex('k')] }, { id: 'b' }] };
+    expect(TenantRegistry.parse(json).size).toBe(2);
+    expect(() => TenantRegistry.parse(json, 'tenant registry', { requireIngestKeys: true })).toThrow(
+      new TenantRegistryError('tenant registry is invalid: tenants.1 (b): no ingestKeySha256; in production every tenant needs an ingest key'),
+    );
+  });
+
   it('loads the shipped sample registry', () => {
-    const sample = TenantRegistry.load(`${__dirname}/../../../../config/tenants.sample.json`);
+    // docker-compose runs the image (NODE_ENV=production) on this file, so it passes the production rules.
+    const sample = TenantRegistry.load(`${__dirname}/../../../../config/tenants.sample.json`, { requireIngestKeys: true });
     expect(sample.checkIngestKey(sample.get('demo')!, 'demo-ingest-key')).toBe(true);
     expect(sample.checkReadKey(sample.get('demo')!, 'demo-read-key')).toBe(true);
     expect(sample.checkIngestKey(sample.get('acme')!, 'acme-ingest-key')).toBe(true);

@@ -36,6 +36,12 @@ const registrySchema = z.object({ tenants: z.array(tenantSchema) }).superRefine(
 
 export type Tenant = z.infer<typeof tenantSchema>;
 
+/** Rules beyond the format, set by where the registry is used. */
+export interface RegistryRules {
+  /** Refuse tenants without ingest keys (production: nobody may post as a tenant without its key). */
+  requireIngestKeys?: boolean;
+}
+
 export class TenantRegistryError extends Error {
   constructor(message: string) {
     super(message);
@@ -72,16 +78,20 @@ export class TenantRegistry {
     this.byId = new Map(tenants.map((t) => [t.id, t]));
   }
 
-  static parse(json: unknown, source = 'tenant registry'): TenantRegistry {
+  static parse(json: unknown, source = 'tenant registry', rules: RegistryRules = {}): TenantRegistry {
     const result = registrySchema.safeParse(json);
     if (!result.success) {
       const problems = issueSummary(result.error, Infinity);
       throw new TenantRegistryError(`${source} is invalid: ${problems}`);
     }
+    if (rules.requireIngestKeys) {
+      const open = result.data.tenants.flatMap((t, i) => (t.ingestKeySha256.length === 0 ? [`tenants.${i} (${t.id})`] : []));
+      if (open.length > 0) throw new TenantRegistryError(`${source} is invalid: ${open.join(', ')}: no ingestKeySha256; in production every tenant needs an ingest key`);
+    }
     return new TenantRegistry(result.data.tenants);
   }
 
-  static load(path: string): TenantRegistry {
+  static load(path: string, rules: RegistryRules = {}): TenantRegistry {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -94,7 +104,7 @@ export class TenantRegistry {
     } catch (err) {
       throw new TenantRegistryError(`tenant registry ${path} is not valid JSON: ${(err as Error).message}`);
     }
-    return TenantRegistry.parse(json, `tenant registry ${path}`);
+    return TenantRegistry.parse(json, `tenant registry ${path}`, rules);
   }
 
   /**

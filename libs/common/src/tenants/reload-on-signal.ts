@@ -1,10 +1,12 @@
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/registry';
-import { TenantRegistry, TenantRegistryError } from './registry';
+import { type RegistryRules, TenantRegistry, TenantRegistryError } from './registry';
 
 export interface RegistryReloadOptions {
   registry: TenantRegistry;
   path: string;
+  /** The rules the registry was loaded with at start. */
+  rules?: RegistryRules;
   logger: Logger;
   metrics: Metrics;
   signal?: NodeJS.Signals;
@@ -25,7 +27,7 @@ export function reloadRegistryOnSignal(opts: RegistryReloadOptions): () => void 
   const reloads = opts.metrics.counter('tenant_registry_reloads_total', 'Tenant registry reloads (on SIGHUP) by outcome: ok or refused', ['outcome']);
   const reload = (): void => {
     try {
-      const next = TenantRegistry.load(path);
+      const next = TenantRegistry.load(path, opts.rules);
       if (next.size === 0) throw new TenantRegistryError(`tenant registry ${path} lists no tenants`);
       registry.replaceWith(next);
       reloads.inc({ outcome: 'ok' });

@@ -1,4 +1,4 @@
-import { dateTimeLiteral, errorFields, type ClickHouseClient, type Logger, type Tables } from '@cdnlog/common';
+import { dateTimeLiteral, errorFields, type ClickHouseClient, type ClickHouseSettings, type Logger, type Tables } from '@cdnlog/common';
 import { DirtyMinutes, type RollupTiming } from './dirty-minutes';
 import { MAX_RANGES_PER_STATEMENT, minuteOf, recomputeRollupsSql, type TouchedMinutes } from './rollups';
 
@@ -12,6 +12,8 @@ export interface RollupSchedulerOptions {
   intervalMs: number;
   /** At start, minutes this far back are recomputed for every tenant (dirty marks do not survive a crash). */
   startupLookbackMinutes: number;
+  /** The guard of every recomputation statement (guardSettings: time and memory), so none can run away. */
+  statementSettings?: ClickHouseSettings;
   onRecompute?: (seconds: number, ok: boolean) => void;
 }
 
@@ -81,7 +83,7 @@ export class RollupScheduler {
       const mark = this.dirty.mark;
       const t0 = process.hrtime.bigint();
       try {
-        await this.opts.clickhouse.command({ query: recomputeRollupsSql(this.opts.tables, chunk, Date.now()) });
+        await this.opts.clickhouse.command({ query: recomputeRollupsSql(this.opts.tables, chunk, Date.now()), clickhouse_settings: this.opts.statementSettings });
         this.opts.onRecompute?.(Number(process.hrtime.bigint() - t0) / 1e9, true);
         this.dirty.recomputed(chunk, mark, Date.now());
       } catch (err) {

@@ -1,5 +1,6 @@
 import type { MessageProducer, OutgoingMessage } from '@cdnlog/common';
-import { PublishFailedError, Publisher, PublishTimeoutError } from './publisher';
+import { KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
+import { PublishFailedError, Publisher, PublishTimeoutError, PublishTooLargeError } from './publisher';
 
 /** A stand-in for our own MessageProducer interface: sends wait until the test settles them. */
 class ControlledProducer implements MessageProducer {
@@ -42,6 +43,42 @@ describe('Publisher', () => {
     producer.sends[1]!.settle();
     await tick(5);
     expect(producer.sends.map((s) => s.messages.length)).toEqual([6, 6, 15]); // alone, larger than the bound
+  });
+
+  it('bounds a produce call in bytes too: a request that would pass maxBatchBytes waits for the next call', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 2, maxBatchEvents: 1000, maxBatchBytes: 100, capacity: 1000, timeoutMs: 1000 });
+    const big = (n: number) => [{ key: 'k', value: 'x'.repeat(n - 1) }]; // n bytes with the key
+    for (const n of [60, 30, 50]) publisher.publish(big(n), 1).catch(() => undefined);
+    await tick();
+    producer.sends[0]!.settle();
+    await tick();
+    expect(producer.sends.map((s) => s.messages.map((m) => m.value.length + 1))).toEqual([[60, 30], [50]]);
+  });
+
+  it('a call Kafka refuses as too large: its requests go again one per call, only the one too large alone fails, the broker is not marked down', async () => {
+    const producer = new ControlledProducer();
+    const publisher = new Publisher(producer, { topic: 't', lingerMs: 2, maxBatchEvents: 1000, capacity: 1000, timeoutMs: 1000 });
+    const refusal = () => {
+      const cause = new KafkaJSProtocolError({ type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false, message: 'too large' } as never);
+      return Object.assign(new KafkaJSNonRetriableError(cause), { cause });
+    };
+    const small = publisher.publish(msgs(2), 2);
+    const large = publisher.publish(msgs(5), 5);
+    await tick();
+    producer.sends[0]!.settle(refusal());
+    await tick();
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([7, 2]);
+    expect(publisher.healthy).toBe(true);
+    expect(publisher.inflight).toBe(7);
+    producer.sends[1]!.settle();
+    await expect(small).resolves.toBeUndefined();
+    await tick();
+    expect(producer.sends.map((s) => s.messages.length)).toEqual([7, 2, 5]);
+    producer.sends[2]!.settle(refusal());
+    await expect(large).rejects.toBeInstanceOf(PublishTooLargeError);
+    await tick();
+    expect({ healthy: publisher.healthy, inflight: publisher.inflight, admission: publisher.admit(1) }).toEqual({ healthy: true, inflight: 0, admission: 'ok' });
   });
 
   it('under sustained load starts produce calls at most every minSendIntervalMs; an idle publisher still sends after the linger', async () => {

@@ -1,4 +1,4 @@
-import type { MessageProducer, OutgoingMessage } from '@cdnlog/common';
+import { isRecordSizeRefusal, type MessageProducer, type OutgoingMessage } from '@cdnlog/common';
 
 export class PublishTimeoutError extends Error {
   constructor(ms: number) {
@@ -11,6 +11,14 @@ export class PublishFailedError extends Error {
   constructor(cause: unknown) {
     super(`Kafka rejected the publish: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'PublishFailedError';
+  }
+}
+
+/** Kafka refuses this request's messages as too large (the topic's max.message.bytes), even sent alone. */
+export class PublishTooLargeError extends Error {
+  constructor(cause: unknown) {
+    super(`Kafka refused the batch as too large: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'PublishTooLargeError';
   }
 }
 
@@ -33,6 +41,8 @@ export interface PublisherOptions {
   minSendIntervalMs?: number;
   /** Upper bound of events in one produce call (whole requests are never split). */
   maxBatchEvents: number;
+  /** Upper bound of message bytes (keys and values) in one produce call, below the topic's max.message.bytes; a larger request goes alone. Default: no bound. */
+  maxBatchBytes?: number;
   /** Events accepted but not yet settled by Kafka; admission stops at 90 %. */
   capacity: number;
   /** A request not acknowledged within this time fails (its events stay counted until Kafka settles them). */
@@ -59,6 +69,10 @@ interface Group {
   messages: OutgoingMessage[];
   /** Events the messages carry (a raw v2 message holds a whole request). */
   events: number;
+  /** Bytes of the messages' keys and values. */
+  bytes: number;
+  /** Sent in a produce call of its own (after a coalesced call was refused as too large). */
+  alone?: boolean;
   queuedAt: number;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -73,7 +87,10 @@ interface Group {
  * bounded by `capacity`: an event counts from admission until Kafka settled its
  * send, even if the request already timed out. After a failed send the broker
  * is presumed down: requests fail fast (503) except one probe per interval,
- * and the first successful probe reopens the gate.
+ * and the first successful probe reopens the gate. A call is bounded in bytes
+ * as well as events, below what the topic accepts; should Kafka still refuse
+ * one as too large, that says nothing about the broker: its requests are sent
+ * again one per call, and only a request too large on its own fails (413).
  */
 export class Publisher {
   private queue: Group[] = [];
@@ -139,7 +156,9 @@ export class Publisher {
    */
   publish(messages: OutgoingMessage[], events: number): Promise<void> {
     let group!: Group;
-    const acked = new Promise<void>((resolve, reject) => (group = { messages, events, queuedAt: Date.now(), resolve, reject }));
+    let bytes = 0;
+    for (const m of messages) bytes += byteLength(m.value) + (m.key === null ? 0 : byteLength(m.key));
+    const acked = new Promise<void>((resolve, reject) => (group = { messages, events, bytes, queuedAt: Date.now(), resolve, reject }));
     acked.catch(() => undefined); // a rejection after the timeout has no listener left
     this.inflightEvents += events;
     this.queue.push(group);
@@ -171,10 +190,14 @@ export class Publisher {
 
     const groups: Group[] = [];
     let events = 0;
-    while (this.queue.length > 0 && (groups.length === 0 || events + this.queue[0]!.events <= this.opts.maxBatchEvents)) {
-      const group = this.queue.shift()!;
-      groups.push(group);
-      events += group.events;
+    let bytes = 0;
+    const maxBytes = this.opts.maxBatchBytes ?? Infinity;
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      if (groups.length > 0 && (next.alone || groups[0]!.alone || events + next.events > this.opts.maxBatchEvents || bytes + next.bytes > maxBytes)) break;
+      groups.push(this.queue.shift()!);
+      events += next.events;
+      bytes += next.bytes;
     }
     this.queuedEvents -= events;
     const messages = groups.length === 1 ? groups[0]!.messages : groups.flatMap((g) => g.messages);
@@ -190,10 +213,19 @@ export class Publisher {
           this.opts.onSend?.(events, Number(process.hrtime.bigint() - started) / 1e9, true);
         },
         (err: unknown) => {
-          this.brokerDown = true;
-          const failure = new PublishFailedError(err);
-          for (const g of groups) g.reject(failure);
           this.opts.onSend?.(events, Number(process.hrtime.bigint() - started) / 1e9, false);
+          if (!isRecordSizeRefusal(err)) {
+            this.brokerDown = true;
+            const failure = new PublishFailedError(err);
+            for (const g of groups) g.reject(failure);
+          } else if (groups.length === 1) {
+            groups[0]!.reject(new PublishTooLargeError(err));
+          } else {
+            // Each request again, in a call of its own, ahead of what queued meanwhile; still counted in flight.
+            this.queue.unshift(...groups.map((g) => ({ ...g, alone: true })));
+            this.queuedEvents += events;
+            this.inflightEvents += events;
+          }
         },
       )
       .finally(() => {
@@ -219,4 +251,8 @@ export class Publisher {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), due);
   }
+}
+
+function byteLength(value: string | Buffer): number {
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }

@@ -8,7 +8,7 @@ import { RateLimiter } from '../limits/rate-limiter';
 import { type IngestQuota, tenantQuotas } from '../limits/tenant-quotas';
 import { TenantSlots } from '../limits/tenant-slots';
 import type { IngestMetrics } from '../metrics';
-import { PublishFailedError, PublishTimeoutError, type Publisher } from '../publish/publisher';
+import { PublishFailedError, PublishTimeoutError, PublishTooLargeError, type Publisher } from '../publish/publisher';
 import { authenticate } from '../request/authenticate';
 import { bodyFormat, parseEntries } from '../request/parse-entries';
 import { readBody } from '../request/read-body';
@@ -118,6 +118,7 @@ export function postLogs(deps: PostLogsDeps) {
         deps.logger.warn('publish failed', { tenant, batchId, events: entries.length, error: (err as Error).message });
         if (err instanceof PublishTimeoutError) throw ingestErrors.publishTimeout(limits.publishTimeoutMs);
         if (err instanceof PublishFailedError) throw ingestErrors.kafkaUnavailable();
+        if (err instanceof PublishTooLargeError) throw ingestErrors.tooLargeForKafka();
         throw err;
       }
     } catch (err) {

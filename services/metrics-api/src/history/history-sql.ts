@@ -19,6 +19,10 @@ const GROUP: Record<NonNullable<HistoryQuery['groupBy']>, string> = {
   city: 'city',
 };
 
+function rangeCondition(tenant: string, q: HistoryQuery, column: string): string {
+  return `customer_id = ${stringLiteral(tenant)} AND ${column} >= ${dateTimeLiteral(q.from)} AND ${column} < ${dateTimeLiteral(q.to)}`;
+}
+
 /**
  * History SQL in the portable subset (18.16 … current). Without groupBy it
  * reads the deduplicated minute rollups; with groupBy it reads the raw rows
@@ -26,8 +30,7 @@ const GROUP: Record<NonNullable<HistoryQuery['groupBy']>, string> = {
  * the text only through the audited literal helpers.
  */
 export function historySql(tables: Tables, tenant: string, q: HistoryQuery): string {
-  const range = (column: string) =>
-    `customer_id = ${stringLiteral(tenant)} AND ${column} >= ${dateTimeLiteral(q.from)} AND ${column} < ${dateTimeLiteral(q.to)}`;
+  const range = (column: string) => rangeCondition(tenant, q, column);
   if (!q.groupBy) {
     return `SELECT toUnixTimestamp(bucket) AS ts, '' AS grp, requests, bytes, status2xx, status3xx, status4xx, status5xx, uniqueIps FROM (
   SELECT ${BUCKET[q.interval]('minute')} AS bucket, sum(requests) AS requests, sum(bytes) AS bytes,
@@ -44,4 +47,16 @@ export function historySql(tables: Tables, tenant: string, q: HistoryQuery): str
   FROM ${tables.enrichedLogs} FINAL
   WHERE ${range('timestamp')}
   GROUP BY bucket, grp ORDER BY bucket, requests DESC, grp LIMIT ${numberLiteral(q.top)} BY bucket LIMIT ${numberLiteral(q.limit)})`;
+}
+
+/**
+ * The read bound's probe: the rows historySql would read, without FINAL. ClickHouse 18.16
+ * applies `max_rows_to_read` to this, comparing the primary index's estimate with the bound
+ * before reading, but not to a FINAL read; current versions apply it to both. Under the bound
+ * the probe stops after its first row.
+ */
+export function historyProbeSql(tables: Tables, tenant: string, q: HistoryQuery): string {
+  return q.groupBy
+    ? `SELECT 1 FROM ${tables.enrichedLogs} WHERE ${rangeCondition(tenant, q, 'timestamp')} LIMIT 1`
+    : `SELECT 1 FROM ${tables.minuteRollups} WHERE ${rangeCondition(tenant, q, 'minute')} LIMIT 1`;
 }

@@ -1,19 +1,25 @@
 import { Router } from 'express';
-import type { ClickHouseClient, Logger, RedisClient, Tables, TenantRegistry } from '@cdnlog/common';
+import { type Logger, type RedisClient, resolveLimits, type TenantRegistry } from '@cdnlog/common';
 import { authorizeReader } from '../auth/authorize-reader';
 import { readErrors } from '../errors';
 import type { HistoryCache } from '../history/history-cache';
+import { historyFailure } from '../history/history-failure';
 import { historyQuerySchema } from '../history/history-query';
-import { readHistory } from '../history/read-history';
+import { type HistoryReader, readHistory } from '../history/read-history';
+import type { TenantInFlight } from '../history/tenant-in-flight';
 import { historyToCsv } from '../history/to-csv';
 import { readLive } from '../live/read-live';
 
 export interface MetricsRoutesDeps {
   registry: TenantRegistry;
   redis: RedisClient;
-  clickhouse: ClickHouseClient;
-  tables: Tables;
+  history: HistoryReader;
   cache: HistoryCache;
+  /** History queries running per tenant; each may run limits.historyQueriesInFlight, else defaultHistoryQueries. */
+  inFlight: TenantInFlight;
+  defaultHistoryQueries: number;
+  /** HISTORY_MAX_EXECUTION_SECONDS, for the query_timeout message. */
+  maxExecutionSeconds: number;
   logger: Logger;
   windowMinutes: number;
   topN: number;
@@ -50,13 +56,26 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
       );
     }
     const q = parsed.data;
+    // Aborted when the reader hangs up before the answer: its query is then killed (cancel-query.ts).
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const load = async (signal: AbortSignal) => {
+      const limit = resolveLimits(tenant.limits, { historyQueriesInFlight: deps.defaultHistoryQueries }).historyQueriesInFlight;
+      const release = deps.inFlight.tryAcquire(tenant.id, limit);
+      if (!release) throw readErrors.tenantHistoryLimited(limit);
+      try {
+        return await readHistory(deps.history, tenant.id, q, signal);
+      } finally {
+        release();
+      }
+    };
     let view;
     try {
-      view = await deps.cache.get(tenant.id, q, () => readHistory(deps.clickhouse, deps.tables, tenant.id, q));
+      view = await deps.cache.get(tenant.id, q, load, gone.signal);
     } catch (err) {
-      if ((err as { status?: number }).status !== undefined) throw err;
-      deps.logger.error('history query failed', { tenant: tenant.id, error: (err as Error).message });
-      throw readErrors.storeUnavailable('clickhouse');
+      throw historyFailure(err, { tenant: tenant.id, logger: deps.logger, maxExecutionSeconds: deps.maxExecutionSeconds, deadlineMs: deps.history.timeoutMs });
     }
     if (q.format === 'csv') {
       res.type('text/csv').set('content-disposition', `attachment; filename="${tenant.id}-history.csv"`).send(historyToCsv(view));
