@@ -1,5 +1,7 @@
 /**
  * npm run bench -- --profile a|b|c|low|soak|smoke [--ingest URL] [--metrics URL] [--out DIR] [--align-minute yes|no]
+ * npm run bench -- --profile noisy [--rate 2000] [--batch 10] [--seconds 60]
+ *   (tenant A alone and while tenant B floods: src/noisy/run-noisy.ts)
  * npm run bench -- --profile compare [--rate 40000] [--batch 500] [--seconds 30] [--systems project,peer] [--peer-dir DIR]
  *   (the project and the Go peer side by side: src/compare/run-compare.ts)
  *
@@ -14,6 +16,7 @@ import { z } from 'zod';
 import { clickhouseEnv, createClickHouse, createKafka, createLogger, ensureTopics, kafkaEnv, parseEnv, redisEnv, tablesFor } from '@cdnlog/common';
 import { arg } from './cli-args';
 import { runCompare } from './compare/run-compare';
+import { runNoisy } from './noisy/run-noisy';
 import { entryGenerator } from './generate/entries';
 import { percentile, runLoad } from './load/run-load';
 import { measureCeiling } from './measure/ceiling';
@@ -21,14 +24,15 @@ import { waitForDrain } from './measure/drain';
 import { startFreshnessProbes } from './measure/freshness';
 import { startProcSampler } from './measure/proc-stats';
 import { startRedisSampler } from './measure/redis-memory';
-import { COMPARE_PROFILE, PROFILES } from './profiles';
+import { COMPARE_PROFILE, NOISY_PROFILE, PROFILES } from './profiles';
 import { machine } from './report/results';
 import { type BenchReport, writeReport } from './report/write-report';
 
 async function main(): Promise<void> {
   if (arg('profile', 'smoke') === COMPARE_PROFILE) return runCompare(process.argv, join(__dirname, '..', '..'));
+  if (arg('profile', 'smoke') === NOISY_PROFILE) return runNoisy(process.argv, join(__dirname, '..', '..'));
   const profile = PROFILES[arg('profile', 'smoke')];
-  if (!profile) throw new Error(`unknown profile; use one of ${[...Object.keys(PROFILES), COMPARE_PROFILE].join(', ')}`);
+  if (!profile) throw new Error(`unknown profile; use one of ${[...Object.keys(PROFILES), COMPARE_PROFILE, NOISY_PROFILE].join(', ')}`);
   const ingestUrl = arg('ingest', 'http://127.0.0.1:8080');
   const metricsUrl = arg('metrics', 'http://127.0.0.1:8081');
   const out = arg('out', join(__dirname, '..', 'results'));

@@ -49,3 +49,6 @@ export const PROFILES: Record<string, Profile> = {
 
 /** Not a load profile: the project and the Go reference peer measured side by side (src/compare). */
 export const COMPARE_PROFILE = 'compare';
+
+/** Not a load profile: one tenant's traffic alone and while another floods (src/noisy). */
+export const NOISY_PROFILE = 'noisy';

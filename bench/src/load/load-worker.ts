@@ -17,6 +17,8 @@ export interface WorkerInput {
   /** Offered requests/s of this worker, per phase. */
   phases: Array<{ seconds: number; requestsPerSecond: number }>;
   maxInFlight: number;
+  /** Send as this tenant only (default: the bench tenants in their Zipf shares). */
+  tenant?: string;
 }
 
 export interface WorkerSecond {
@@ -45,7 +47,7 @@ let inFlight = 0;
 let current: WorkerSecond = { second: 0, offered: 0, sent: 0, accepted: 0, statuses: {}, latencies: [] };
 
 function send(): void {
-  const tenant = gen.tenant();
+  const tenant = input.tenant ?? gen.tenant();
   const now = Date.now();
   const entries = Array.from({ length: input.batchSize }, () => gen.entry(input.runId, now));
   const body = JSON.stringify(input.batchSize === 1 ? entries[0] : entries);

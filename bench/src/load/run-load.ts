@@ -11,6 +11,8 @@ export interface LoadPlan {
   phases: Array<{ seconds: number; requestsPerSecond: number }>;
   workers: number;
   maxInFlight: number;
+  /** One tenant for every request (default: the bench tenants in their Zipf shares). */
+  tenant?: string;
 }
 
 export interface LoadResult {
@@ -30,7 +32,7 @@ export async function runLoad(plan: LoadPlan, onSecond?: (second: number) => voi
     Array.from({ length: plan.workers }, (_, i) => {
       const input: WorkerInput = {
         ingestUrl: plan.ingestUrl, ingestKey: plan.ingestKey, runId: plan.runId, seed: 1000 + i, batchSize: plan.batchSize,
-        maxInFlight: Math.max(1, Math.floor(plan.maxInFlight / plan.workers)),
+        maxInFlight: Math.max(1, Math.floor(plan.maxInFlight / plan.workers)), tenant: plan.tenant,
         phases: plan.phases.map((p) => ({ seconds: p.seconds, requestsPerSecond: Math.round(p.requestsPerSecond / plan.workers) })),
       };
       return new Promise<WorkerSecond[]>((resolve, reject) => {
