@@ -44,7 +44,7 @@ describe('Prometheus alert rules (deploy/prometheus/alerts.yml)', () => {
 
   it('is one group "cdnlog" of alerting rules with unique names, each with an expression and a duration when it has one', () => {
     expect(file.groups.map((g) => g.name)).toEqual(['cdnlog']);
-    expect(rules.map((r) => r.alert)).toEqual(['ConsumerPartitionStuck', 'ConsumerOldestMessageOld', 'DeadLettersRate', 'ConsumerLagHigh']);
+    expect(rules.map((r) => r.alert)).toEqual(['ConsumerPartitionStuck', 'ConsumerOldestMessageOld', 'DeadLettersRate', 'ConsumerLagHigh', 'RetentionNotSucceeding']);
     for (const rule of rules) {
       expect(rule.expr).toEqual(expect.any(String));
       if (rule.for !== undefined) expect(rule.for).toMatch(/^\d+[smh]$/);

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
+import { TenantRegistry } from '../libs/common/src/tenants/registry';
 import { configSchema as aggregatorConfig } from '../services/aggregator/src/config';
 import { configSchema as enricherConfig } from '../services/enricher/src/config';
 import { configSchema as ingestConfig } from '../services/ingest-api/src/config';
@@ -70,9 +71,10 @@ describe('Kubernetes manifests', () => {
     expect(docs.filter((d) => d.kind === 'PodDisruptionBudget').map((d) => d.metadata!.name).sort()).toEqual(['aggregator', 'enricher', 'ingest-api', 'metrics-api']);
   });
 
-  it('keeps tenant keys as SHA-256 digests only', () => {
+  it('keeps tenant keys as SHA-256 digests only, in a registry the services accept in production', () => {
     const registry = JSON.parse(docs.find((d) => d.metadata?.name === 'cdnlog-tenants')!.stringData!['tenants.json']!);
     for (const t of registry.tenants) for (const k of [...t.ingestKeySha256, ...t.readKeySha256]) expect(k).toMatch(/^[0-9a-f]{64}$/);
+    expect(TenantRegistry.parse(registry, 'cdnlog-tenants', { requireIngestKeys: true }).size).toBe(registry.tenants.length);
   });
 });
 

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { clickhouseEnv, consumerEnv, fields, kafkaEnv, loggingEnv, opsEnv } from '@cdnlog/common';
+import { clickhouseEnv, consumerEnv, fields, kafkaEnv, loggingEnv, opsEnv, tenantRegistryEnv } from '@cdnlog/common';
 
 /** The GeoLite2 City files of the @ip-location-db package (the local default; production brings MaxMind's file). */
 function defaultMmdbPaths(): string {
@@ -20,6 +20,12 @@ export const configSchema = z.object({
   ...clickhouseEnv,
   ...consumerEnv,
   ...opsEnv(9101),
+  /**
+   * Optional here: the registry only supplies per-tenant `retentionDays`. Without it the global
+   * RETENTION_DAYS applies to every tenant (the APIs' production rule does not apply: the
+   * enricher authenticates nobody).
+   */
+  ...tenantRegistryEnv,
   ENRICHER_GROUP_ID: fields.kafkaName('cdnlog-enricher'),
   /** Stable per instance so a restarted instance fences its own unfinished transaction. */
   ENRICHER_TRANSACTIONAL_ID: fields.kafkaName(`cdnlog-enricher-${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}`),
@@ -70,6 +76,13 @@ export const configSchema = z.object({
    * statement stops long before the server runs out of memory.
    */
   ROLLUP_MAX_MEMORY_BYTES: fields.positiveInt(2 * 1024 * 1024 * 1024),
+  /**
+   * Days of history kept in ClickHouse: daily partitions whose whole day is older are dropped
+   * (retention/). 0 keeps everything (per-tenant `retentionDays` still apply).
+   */
+  RETENTION_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(36_500, 'must be at most 36500').default(90),
+  /** The retention job runs at start and then this often; a failed run is retried at the next one. */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(10_080, 'must be at most 10080 (a week)').default(60),
 });
 
 export type EnricherConfig = z.infer<typeof configSchema>;

@@ -1,12 +1,13 @@
 import {
   BatchConsumer, clickhouseReachable, createClickHouse, createKafka, createMetrics, createTransactionalProducer, guardSettings, type Logger,
-  migrate, tablesFor, topicsFromConfig,
+  migrate, tablesFor, type TenantRegistry, topicsFromConfig,
 } from '@cdnlog/common';
 import type { EnricherConfig } from './config';
 import { enrichWithoutRows } from './enrich/enrich-message';
 import { GeoIp } from './geo/geoip';
 import { handleRawBatch } from './handle-raw-batch';
-import { enricherMetrics } from './metrics';
+import { enricherMetrics, retentionMetrics } from './metrics';
+import { createRetention } from './retention/create-retention';
 import { BatchWriter } from './sink/batch-writer';
 import { RollupScheduler } from './sink/rollup-scheduler';
 import { UserAgents } from './ua/user-agent';
@@ -16,9 +17,10 @@ const RAW_FETCH_BYTES_PER_PARTITION = 256 * 1024;
 
 /**
  * Wire the enricher from its config (used by main.ts and the tests): migrations,
- * GeoIP, UA cache, transactional producer, batch writer, consumer group.
+ * GeoIP, UA cache, transactional producer, batch writer, consumer group, retention job.
+ * `registry` (TENANT_REGISTRY_PATH) supplies per-tenant retention only.
  */
-export async function createEnricher(config: EnricherConfig, logger: Logger) {
+export async function createEnricher(config: EnricherConfig, logger: Logger, opts: { registry?: TenantRegistry } = {}) {
   const metrics = createMetrics('enricher');
   const clickhouse = createClickHouse(config);
   const tables = tablesFor(config.CLICKHOUSE_DATABASE);
@@ -36,6 +38,9 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     timing: { delayMs: config.ROLLUP_DELAY_SECONDS * 1000, settleMs: config.ROLLUP_SETTLE_MS, maxDeferMs: config.ROLLUP_MAX_DEFER_SECONDS * 1000 },
     intervalMs: config.ROLLUP_INTERVAL_MS, startupLookbackMinutes: config.ROLLUP_STARTUP_LOOKBACK_MINUTES,
     statementSettings: guardSettings({ maxExecutionSeconds: config.ROLLUP_MAX_EXECUTION_SECONDS, maxMemoryBytes: config.ROLLUP_MAX_MEMORY_BYTES }),
+  });
+  const retention = createRetention(config, {
+    clickhouse, tables, logger, registry: opts.registry, metrics: retentionMetrics(metrics, config.RETENTION_INTERVAL_MINUTES * 60_000),
   });
   const enrichDeps = { geo, userAgents, messageVersion: config.ENRICHED_MESSAGE_VERSION };
   const writer: BatchWriter = new BatchWriter({
@@ -71,6 +76,8 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
     },
     async start() {
       await rollups.start();
+      // In the background: its first run starts now, and consumption does not wait for it.
+      retention.start();
       await producer.connect();
       writer.startTimer();
       await consumer.start();
@@ -83,6 +90,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger) {
      * the flush are dropped, uncommitted: the next owner reads them.
      */
     async stop() {
+      await retention.close();
       consumer.pauseAll();
       await writer.close();
       await consumer.stop();

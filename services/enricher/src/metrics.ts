@@ -1,5 +1,6 @@
 import { deadLettersCounter, LATENCY_BUCKETS, type Metrics } from '@cdnlog/common';
 import type { GeoIp } from './geo/geoip';
+import type { RetentionCounters } from './retention/retention-pass';
 import type { WriterMetrics } from './sink/batch-writer';
 
 /** The enricher's own Prometheus metrics (consumer lag and batch sizes come from BatchConsumer). */
@@ -37,6 +38,36 @@ export function enricherMetrics(metrics: Metrics, geo: GeoIp) {
     consumed: (enriched: number, dead: number) => {
       events.inc({ outcome: 'enriched' }, enriched);
       events.inc({ outcome: 'dead_letter' }, dead);
+    },
+  };
+}
+
+export interface RetentionMetrics extends RetentionCounters {
+  /** After each retention run: `ok` when none of its statements failed. */
+  ran(ok: boolean): void;
+}
+
+/** The retention job's metrics (retention/); the alert RetentionNotSucceeding reads the last two. */
+export function retentionMetrics(metrics: Metrics, intervalMs: number): RetentionMetrics {
+  const dropped = metrics.counter('enricher_retention_partitions_dropped_total', 'Daily partitions dropped by the retention job', ['table']);
+  const deleted = metrics.counter(
+    'enricher_retention_tenant_deletes_total',
+    'Tenants whose rows past their own retentionDays a retention mutation was created to delete',
+    ['table'],
+  );
+  const runs = metrics.counter('enricher_retention_runs_total', 'Retention runs by outcome: ok, or error (a statement failed; retried at the next interval)', ['outcome']);
+  const lastSuccess = metrics.gauge(
+    'enricher_retention_last_success_timestamp_seconds',
+    'Unix time of the last retention run without a failed statement; the process start until one succeeded',
+  );
+  metrics.gauge('enricher_retention_interval_seconds', 'RETENTION_INTERVAL_MINUTES in seconds: how often the retention job runs').set(intervalMs / 1000);
+  lastSuccess.set(Date.now() / 1000);
+  return {
+    dropped: (table, n) => dropped.inc({ table }, n),
+    deleted: (table, n) => deleted.inc({ table }, n),
+    ran: (ok) => {
+      runs.inc({ outcome: ok ? 'ok' : 'error' });
+      if (ok) lastSuccess.set(Date.now() / 1000);
     },
   };
 }

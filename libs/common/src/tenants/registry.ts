@@ -20,6 +20,8 @@ const tenantSchema = z.object({
   ingestKeySha256: z.array(digest).default([]),
   /** Digests of the keys readers use on the metrics API. */
   readKeySha256: z.array(digest).default([]),
+  /** Days this tenant's history is kept, if fewer than the global RETENTION_DAYS (the enricher's retention job); absent: the global. */
+  retentionDays: z.number().int().positive().optional(),
   /** This tenant's quotas (tenant-limits.ts); each one absent takes the service's default. */
   limits: tenantLimitsSchema.optional(),
   /** The old spelling of limits.eventsPerSecond / limits.eventBurst: refused by name rather than ignored, so no tenant silently loses its limit. */
@@ -117,6 +119,11 @@ export class TenantRegistry {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /** Every tenant, in registry order. */
+  list(): Tenant[] {
+    return [...this.byId.values()];
   }
 
   get(id: string): Tenant | undefined {

@@ -37,10 +37,22 @@ export function replacingTable(
     return [`CREATE TABLE IF NOT EXISTS ${qualifiedName} (${columns}) ENGINE = ReplacingMergeTree(${version ?? ''}) ${tail}`];
   }
   const cluster = identifier(ctx.cluster);
-  const [db, table] = qualifiedName.split('.') as [string, string];
-  const local = `${db}.${table}_local`;
+  const local = storageTable(ctx.mode, qualifiedName);
+  const [db, localTable] = local.split('.') as [string, string];
   return [
-    `CREATE TABLE IF NOT EXISTS ${local} ON CLUSTER ${cluster} (${columns}) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${db}/${table}_local', '{replica}'${version ? `, ${version}` : ''}) ${tail}`,
-    `CREATE TABLE IF NOT EXISTS ${qualifiedName} ON CLUSTER ${cluster} AS ${local} ENGINE = Distributed(${cluster}, ${db}, ${table}_local, ${shardKey})`,
+    `CREATE TABLE IF NOT EXISTS ${local} ON CLUSTER ${cluster} (${columns}) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${db}/${localTable}', '{replica}'${version ? `, ${version}` : ''}) ${tail}`,
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName} ON CLUSTER ${cluster} AS ${local} ENGINE = Distributed(${cluster}, ${db}, ${localTable}, ${shardKey})`,
   ];
+}
+
+/**
+ * The table that holds the rows of `qualifiedName` (`db.table`) on each node: the table itself in
+ * single mode, `db.<table>_local` in replicated mode (what `replacingTable` creates). Statements
+ * that act on stored parts (`DROP PARTITION`, mutations) name this table; queries and inserts
+ * use `qualifiedName`.
+ */
+export function storageTable(mode: MigrationContext['mode'], qualifiedName: string): string {
+  const [db, table] = qualifiedName.split('.') as [string, string];
+  const name = `${identifier(db)}.${identifier(table)}`;
+  return mode === 'single' ? name : `${name}_local`;
 }

@@ -1,5 +1,6 @@
 import { tablesFor } from '../tables';
 import { MIGRATIONS } from './index';
+import { storageTable } from './migration';
 
 const tables = tablesFor('cdnlog');
 
@@ -24,5 +25,11 @@ describe('migrations', () => {
     expect(distributed).toBe(
       'CREATE TABLE IF NOT EXISTS cdnlog.minute_rollups ON CLUSTER c1 AS cdnlog.minute_rollups_local ENGINE = Distributed(c1, cdnlog, minute_rollups_local, cityHash64(customer_id))',
     );
+  });
+
+  it('storageTable: the table itself in single mode, <table>_local in replicated mode; unsafe names refused', () => {
+    expect(storageTable('single', tables.enrichedLogs)).toBe('cdnlog.enriched_logs');
+    expect(storageTable('replicated', tables.minuteRollups)).toBe('cdnlog.minute_rollups_local');
+    expect(() => storageTable('single', 'cdnlog.x;DROP')).toThrow('not a safe SQL identifier');
   });
 });
