@@ -1,6 +1,6 @@
 /**
  * npm run bench -- --profile a|b|c|low|soak|smoke [--ingest URL] [--metrics URL] [--out DIR] [--align-minute yes|no]
- * npm run bench -- --profile noisy [--rate 2000] [--batch 10] [--seconds 60]
+ * npm run bench -- --profile noisy [--rate 2000] [--batch 10] [--seconds 60] [--floods slowBodies,keyedRequests,invalidBatches,historyQueries]
  *   (tenant A alone and while tenant B floods: src/noisy/run-noisy.ts)
  * npm run bench -- --profile compare [--rate 40000] [--batch 500] [--seconds 30] [--systems project,peer] [--peer-dir DIR]
  *   (the project and the Go peer side by side: src/compare/run-compare.ts)

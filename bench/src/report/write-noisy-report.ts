@@ -15,6 +15,8 @@ export interface NoisyReport {
   rate: number;
   batch: number;
   tenants: { a: string; b: string };
+  /** B's floods in this run (`--floods`). */
+  floods: string[];
   /** Tenant A alone, then while B floods. */
   quiet: TenantRun;
   noisy: TenantRun;
@@ -38,8 +40,9 @@ export function noisyMarkdown(r: NoisyReport): string {
   return `# Noisy neighbour — ${r.startedAt}
 
 Machine: ${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB, Node ${r.machine.node}. Tenant A (\`${r.tenants.a}\`): ${r.rate.toLocaleString('en-US')} events/s in
-batches of ${r.batch} for ${r.seconds} s, alone and then while tenant B (\`${r.tenants.b}\`, small quotas in config/tenants.sample.json) floods:
-48 slow bodies, 300 keyed requests/s, 4 batches/s of 10,000 invalid entries, 8 loops of grouped history queries over 7 days.
+batches of ${r.batch} for ${r.seconds} s, alone and then while tenant B (\`${r.tenants.b}\`, small quotas in config/tenants.sample.json) floods
+(${r.floods.join(', ')}; all: 48 slow bodies, 300 keyed requests/s, 4 batches/s of 10,000 invalid entries, 8 loops of grouped
+history queries over 7 days).
 
 | tenant A | statuses | accepted events | latency p50 / p95 / p99 ms |
 |---|---|---|---|

@@ -32,6 +32,8 @@ export const ingestErrors = {
     new AppError(413, 'too_large_for_kafka', 'Kafka refused this batch as larger than a topic message may be; nothing was accepted. Send it in smaller batches.'),
   tooManyEntries: (max: number, got: number) =>
     new AppError(413, 'too_many_entries', `A batch may hold at most ${max} entries (got ${got}).`),
+  /** Nobody reads this answer: it is what the request is counted as (nginx's 499), not a server error. */
+  clientClosedRequest: () => new AppError(499, 'client_closed_request', 'The client closed the connection before sending the whole request.'),
   invalidGzip: () => new AppError(400, 'invalid_gzip', 'The body is not valid gzip data.'),
   invalidJson: (detail: string) => new AppError(400, 'invalid_json', `The body is not valid JSON: ${detail}`),
   invalidBody: () => new AppError(400, 'invalid_body', 'The body must be a JSON array of entries or one entry object.'),

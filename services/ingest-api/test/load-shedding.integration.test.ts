@@ -41,7 +41,21 @@ describe('ingest API load shedding', () => {
     expect((await ingest.post([entry()], open())).status).toBe(202);
   });
 
+  it('CPU saturated while two tenants send: the one above an equal share of recent requests gets 429, the other 202', async () => {
+    await waitFor(async () => ingest.shedder.delayMs, (ms) => ms <= 100, { what: 'a quiet window', timeoutMs: 5000 });
+    await saturate(1500);
+    expect(ingest.shedder.delayMs).toBeGreaterThan(100);
+    expect(ingest.shedder.delayMs).toBeLessThanOrEqual(200); // above twice the bound everyone is shed
+    const heavy = await Promise.all(Array.from({ length: 10 }, () => ingest.post([entry()], open())));
+    expect(heavy.map((r) => r.status)).toEqual(Array(10).fill(429));
+    const light = await ingest.post([entry()], { 'x-customer-id': ingest.tenants.keyed, authorization: 'Bearer keyed-secret' });
+    expect(light.status).toBe(202);
+    const heavyAgain = await ingest.post([entry()], open());
+    expect(heavyAgain.body).toEqual({ error: 'overloaded', message: 'This instance is CPU-saturated; retry later.' });
+  });
+
   it('broker acknowledging slower than requests arrive: a request queued 300 ms turns new ones away with 429', async () => {
+    await waitFor(async () => ingest.shedder.delayMs, (ms) => ms <= 100, { what: 'a quiet window', timeoutMs: 5000 });
     const kafka = pidOf('kafka');
     process.kill(kafka, 'SIGSTOP');
     let first: Promise<{ status: number }> | undefined;

@@ -35,12 +35,13 @@ function trickle(head: string, opts: { allowHalfOpen?: boolean } = {}): { socket
 
 const statusLine = (reply: string) => reply.split('\r\n')[0];
 
-/** `cdnlog_ingest_requests_total{status="408",code="request_timeout"}` of the instance. */
-async function timeoutsCounted(): Promise<number> {
+/** `cdnlog_ingest_requests_total{status,code}` of the instance. */
+async function counted(status: string, code: string): Promise<number> {
   const text = await (await fetch(`${ingest.opsUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('cdnlog_ingest_requests_total{') && l.includes('status="408"') && l.includes('code="request_timeout"'));
+  const line = text.split('\n').find((l) => l.startsWith('cdnlog_ingest_requests_total{') && l.includes(`status="${status}"`) && l.includes(`code="${code}"`));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
+const timeoutsCounted = () => counted('408', 'request_timeout');
 const bodyOf = (reply: string) => JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as unknown;
 
 describe('slow clients', () => {
@@ -68,8 +69,9 @@ describe('slow clients', () => {
     expect(await ingest.messageCount()).toBe(before + 1);
   });
 
-  it('a client that hangs up in the middle of its body frees its slot at once, not at the 408', async () => {
+  it('a client that hangs up in the middle of its body frees its slot at once, not at the 408, and counts as 499, not as a server error', async () => {
     const before = await ingest.messageCount();
+    const [closedBefore, errorsBefore] = [await counted('499', 'client_closed_request'), await counted('500', 'internal_error')];
     const body = JSON.stringify([entry()]);
     const head = `POST /v1/logs HTTP/1.1\r\nhost: x\r\nx-customer-id: ${ingest.tenants.open}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
     const gone = [trickle(head + body.slice(0, 10)), trickle(head + body.slice(0, 10))];
@@ -83,6 +85,7 @@ describe('slow clients', () => {
     const ok = await waitFor(() => ingest.post([entry()], { 'x-customer-id': ingest.tenants.open }), (r) => r.status !== 429, { timeoutMs: 1000, intervalMs: 20, what: 'a slot' });
     expect(ok.status).toBe(202);
     expect(await ingest.messageCount()).toBe(before + 1);
+    expect([await counted('499', 'client_closed_request'), await counted('500', 'internal_error')]).toEqual([closedBefore + 2, errorsBefore]);
   });
 
   it('a client that keeps sending after its 408 is cut off: the late rest of its body is never handled, nothing published', async () => {

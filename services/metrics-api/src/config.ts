@@ -47,6 +47,12 @@ export const configSchema = z.object({
    * index's estimate, before reading, spares the server those seconds.
    */
   HISTORY_MAX_ROWS_TO_READ: fields.positiveInt(100_000_000),
+  /**
+   * Server threads one history query may use (`max_threads`; ClickHouse's default is all its cores): times a tenant's
+   * history queries in flight, it bounds the ClickHouse cores one tenant's history can hold. Rollup answers need one;
+   * grouped queries over raw rows run slower with fewer.
+   */
+  HISTORY_MAX_THREADS: fields.positiveInt(2),
   /** History queries one tenant may run at once on one instance, unless the registry sets its limits.historyQueriesInFlight. */
   DEFAULT_TENANT_HISTORY_QUERIES: fields.positiveInt(4),
 }).superRefine(requireRegistryInProduction);

@@ -41,7 +41,7 @@ export async function createMetricsApi(config: MetricsApiConfig, deps: { logger:
         clickhouse, control, tables, timeoutMs: config.HISTORY_QUERY_TIMEOUT_MS,
         settings: guardSettings({
           maxExecutionSeconds: config.HISTORY_MAX_EXECUTION_SECONDS, maxMemoryBytes: config.HISTORY_MAX_MEMORY_BYTES,
-          maxRowsToRead: config.HISTORY_MAX_ROWS_TO_READ, readOnly: true,
+          maxRowsToRead: config.HISTORY_MAX_ROWS_TO_READ, readOnly: true, maxThreads: config.HISTORY_MAX_THREADS,
         }),
       },
       cache: new HistoryCache({ ttlMs: config.HISTORY_CACHE_TTL_MS, entries: config.HISTORY_CACHE_ENTRIES, maxBytes: config.HISTORY_CACHE_MAX_BYTES }),

@@ -12,14 +12,15 @@ describe('guardSettings', () => {
     });
   });
 
-  it('adds the read bound and read-only mode when asked', () => {
-    expect(guardSettings({ maxExecutionSeconds: 1, maxMemoryBytes: 1, maxRowsToRead: 200_000_000, readOnly: true })).toEqual({
+  it('adds the read bound, read-only mode and a thread bound when asked', () => {
+    expect(guardSettings({ maxExecutionSeconds: 1, maxMemoryBytes: 1, maxRowsToRead: 200_000_000, readOnly: true, maxThreads: 2 })).toEqual({
       max_execution_time: 1,
       timeout_overflow_mode: 'throw',
       max_memory_usage: '1',
       max_rows_to_read: '200000000',
       read_overflow_mode: 'throw',
       readonly: '2',
+      max_threads: 2,
     });
   });
 });

@@ -14,6 +14,8 @@ export interface QueryGuard {
   maxRowsToRead?: number;
   /** Read-only statement (SELECT): refused if it would write. */
   readOnly?: boolean;
+  /** Threads the statement may use on the server (`max_threads`); unset: the server's default (its cores). */
+  maxThreads?: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export function guardSettings(guard: QueryGuard): ClickHouseSettings {
     settings.read_overflow_mode = 'throw';
   }
   if (guard.readOnly) settings.readonly = '2';
+  if (guard.maxThreads !== undefined) settings.max_threads = guard.maxThreads;
   return settings;
 }
 

@@ -31,6 +31,16 @@ export class LoadShedder {
     return this.p99Ms > this.opts.maxDelayMs;
   }
 
+  /**
+   * `overloaded` above maxDelayMs: shed the tenants above their share; `critical`
+   * above twice that: shed everyone, since the light tenants alone keep the
+   * loop that late.
+   */
+  saturation(): 'ok' | 'overloaded' | 'critical' {
+    if (this.p99Ms > 2 * this.opts.maxDelayMs) return 'critical';
+    return this.p99Ms > this.opts.maxDelayMs ? 'overloaded' : 'ok';
+  }
+
   stop(): void {
     clearInterval(this.timer);
     this.histogram.disable();

@@ -70,7 +70,7 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
       if (compressed > maxBytes) tooLarge();
     });
     req.on('error', (err) => fail(err));
-    req.on('aborted', () => fail(new Error('request aborted by the client')));
+    req.on('aborted', () => fail(ingestErrors.clientClosedRequest()));
 
     if (inflater) {
       inflater.on('data', collect);

@@ -4,8 +4,8 @@ import { admissionError, ingestErrors } from '../errors';
 import { postLogs, type PostLogsDeps } from './post-logs';
 
 export interface LogsEndpointDeps extends PostLogsDeps {
-  /** Event-loop delay: CPU saturation sheds requests before their bodies are read. */
-  shedder?: { overloaded(): boolean };
+  /** Event-loop delay: CPU saturation sheds requests before their bodies are read (the heaviest tenants first, see post-logs.ts). */
+  shedder?: { saturation(): 'ok' | 'overloaded' | 'critical' };
 }
 
 /**
@@ -27,8 +27,9 @@ export function logsEndpoint(deps: LogsEndpointDeps): (req: IncomingMessage, res
       if (inflight > limits.maxInflightRequests) throw ingestErrors.tooManyInflight();
       const refused = admissionError(deps.publisher.pressure());
       if (refused) throw refused;
-      if (deps.shedder?.overloaded()) throw ingestErrors.cpuSaturated();
-      await handle(req, res);
+      const saturation = deps.shedder?.saturation() ?? 'ok';
+      if (saturation === 'critical') throw ingestErrors.cpuSaturated();
+      await handle(req, res, { cpuSaturated: saturation === 'overloaded' });
     } catch (err) {
       code = err instanceof AppError ? err.code : 'internal_error';
       sendError(res, err, deps.logger, { method: req.method, path: '/v1/logs' });

@@ -6,13 +6,14 @@ import { toRawMessages } from '../events/to-raw-messages';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import { RateLimiter } from '../limits/rate-limiter';
 import { type IngestQuota, tenantQuotas } from '../limits/tenant-quotas';
+import { TenantLoad } from '../limits/tenant-load';
 import { TenantSlots } from '../limits/tenant-slots';
 import type { IngestMetrics } from '../metrics';
 import { PublishFailedError, PublishTimeoutError, PublishTooLargeError, type Publisher } from '../publish/publisher';
 import { authenticate } from '../request/authenticate';
 import { bodyFormat, parseEntries } from '../request/parse-entries';
 import { readBody } from '../request/read-body';
-import { validateBatch } from '../validation/validate-batch';
+import { validateInSlices } from '../validation/validate-in-slices';
 
 export interface PostLogsDeps {
   registry: TenantRegistry;
@@ -35,12 +36,17 @@ export interface PostLogsDeps {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
+/** Events an entry is charged as when it needs the zod schema (see validate-in-slices.ts): about its share of the CPU, rounded down. */
+export const SLOW_PATH_EVENT_COST = 10;
+
 /**
  * POST /v1/logs. The steps, in order (each may end the request with an error):
- * authenticate → the tenant's slot (concurrent requests) → content type →
+ * authenticate → while the CPU is saturated, shed if the tenant sent more than
+ * an equal share of recent requests → the tenant's slot (concurrent requests) → content type →
  * the tenant's byte rate → read body (size/gzip limits) → charge its bytes →
  * parse → charge its events against the tenant's event rate → validate all
- * entries → idempotency claim (within the tenant's key quota) → buffer
+ * entries (in slices; those zod had to check are charged SLOW_PATH_EVENT_COST
+ * events each) → idempotency claim (within the tenant's key quota) → buffer
  * admission → publish (acks=all) → 202. Nothing is published unless every
  * entry is valid; bytes and events are charged when read and parsed, and a
  * refused batch gets nothing back (its cost was paid all the same).
@@ -51,9 +57,14 @@ export function postLogs(deps: PostLogsDeps) {
   const slots = new TenantSlots();
   const eventRate = new RateLimiter();
   const byteRate = new RateLimiter();
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const load = new TenantLoad();
+  /** `cpuSaturated`: the instance is CPU-saturated (logs-endpoint.ts); the tenants above an equal share of recent requests are shed. */
+  return async (req: IncomingMessage, res: ServerResponse, admission: { cpuSaturated: boolean } = { cpuSaturated: false }): Promise<void> => {
     if (deps.isShuttingDown()) throw ingestErrors.shuttingDown();
     const tenant = authenticate(req, deps.registry);
+    const declared = Number(req.headers['content-length']);
+    load.record(tenant.id, Number.isFinite(declared) ? declared : 0);
+    if (admission.cpuSaturated && load.overShare(tenant.id)) throw ingestErrors.cpuSaturated();
     const quota = quotaOf(tenant);
     if (!slots.acquire(tenant.id, quota.concurrentRequests)) throw refused(deps, tenant.id, 'concurrency', ingestErrors.tenantConcurrencyLimited(quota.concurrentRequests));
     try {
@@ -84,9 +95,12 @@ export function postLogs(deps: PostLogsDeps) {
     const raw = parseEntries(body, format);
     if (raw.length === 0) throw ingestErrors.emptyBatch();
     if (raw.length > limits.maxEntries) throw ingestErrors.tooManyEntries(limits.maxEntries, raw.length);
-    const eventDecision = eventRate.take(tenant, raw.length, { ratePerSecond: quota.eventsPerSecond, burst: quota.eventBurst });
+    const events = { ratePerSecond: quota.eventsPerSecond, burst: quota.eventBurst };
+    const eventDecision = eventRate.take(tenant, raw.length, events);
     if (!eventDecision.ok) throw refused(deps, tenant, 'events', ingestErrors.tenantRateLimited(eventDecision.retryAfterSeconds));
-    const validation = validateBatch(raw, { maxAgeMs: limits.maxAgeMs, maxFutureSkewMs: limits.maxFutureSkewMs });
+    const { validation, slowPathEntries } = await validateInSlices(raw, { maxAgeMs: limits.maxAgeMs, maxFutureSkewMs: limits.maxFutureSkewMs });
+    // What an entry costs: one that needs the zod schema (invalid, or text to repair) takes ~20× the CPU of one the fast path accepts.
+    if (slowPathEntries > 0) eventRate.charge(tenant, slowPathEntries * (SLOW_PATH_EVENT_COST - 1), events);
     if (!validation.ok) throw ingestErrors.invalidEntries(validation.problems, validation.totalProblems);
     const { entries } = validation;
     for (const [field, count] of Object.entries(validation.repaired)) deps.metrics.repairedStrings.inc({ field }, count);

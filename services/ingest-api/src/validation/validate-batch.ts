@@ -38,22 +38,31 @@ const PARSE_OPTIONS = { error: (issue: { input?: unknown }) => (issue.input === 
  * is canonical whichever path it took.
  */
 export function validateBatch(raw: unknown[], window: TimeWindow, now = Date.now()): BatchValidation {
+  const validator = batchValidator(window, now);
+  raw.forEach((item, index) => validator.check(item, index));
+  return validator.result();
+}
+
+/** validateBatch one entry at a time (validate-in-slices.ts feeds it slice by slice). */
+export function batchValidator(window: TimeWindow, now: number) {
   const entries: ValidEntry[] = [];
   const problems: Problem[] = [];
   const repaired: RepairCounts = {};
   let total = 0;
+  let slowPath = 0;
   const report = (p: Problem) => {
     total++;
     if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(p);
   };
 
-  raw.forEach((item, index) => {
+  const check = (item: unknown, index: number): void => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       report({ index, field: '(entry)', message: 'must be an object' });
       return;
     }
     let entry = fastEntry(item as Record<string, unknown>);
     if (entry === undefined) {
+      slowPath++;
       const result = entrySchema.safeParse(item, PARSE_OPTIONS);
       if (!result.success) {
         for (const issue of result.error.issues) {
@@ -76,7 +85,14 @@ export function validateBatch(raw: unknown[], window: TimeWindow, now = Date.now
       valid.timestampMs = timestampMs;
       entries.push(valid);
     }
-  });
+  };
 
-  return total === 0 ? { ok: true, entries, repaired } : { ok: false, problems, totalProblems: total };
+  return {
+    check,
+    result: (): BatchValidation => (total === 0 ? { ok: true, entries, repaired } : { ok: false, problems, totalProblems: total }),
+    /** Entries that took the zod schema (each costs many times a fast-path one). */
+    get slowPathEntries() {
+      return slowPath;
+    },
+  };
 }
