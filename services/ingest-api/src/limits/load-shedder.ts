@@ -32,9 +32,8 @@ export class LoadShedder {
   }
 
   /**
-   * `overloaded` above maxDelayMs: shed the tenants above their share; `critical`
-   * above twice that: shed everyone, since the light tenants alone keep the
-   * loop that late.
+   * `overloaded` above maxDelayMs: shed the tenant sending most of the load if
+   * there is one, else everyone; `critical` above twice that: shed everyone.
    */
   saturation(): 'ok' | 'overloaded' | 'critical' {
     if (this.p99Ms > 2 * this.opts.maxDelayMs) return 'critical';

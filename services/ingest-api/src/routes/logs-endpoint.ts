@@ -4,7 +4,7 @@ import { admissionError, ingestErrors } from '../errors';
 import { postLogs, type PostLogsDeps } from './post-logs';
 
 export interface LogsEndpointDeps extends PostLogsDeps {
-  /** Event-loop delay: CPU saturation sheds requests before their bodies are read (the heaviest tenants first, see post-logs.ts). */
+  /** Event-loop delay: CPU saturation sheds requests before their bodies are read (only a tenant sending most of the load, if one is, see post-logs.ts). */
   shedder?: { saturation(): 'ok' | 'overloaded' | 'critical' };
 }
 

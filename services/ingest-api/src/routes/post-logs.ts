@@ -41,8 +41,8 @@ export const SLOW_PATH_EVENT_COST = 10;
 
 /**
  * POST /v1/logs. The steps, in order (each may end the request with an error):
- * authenticate → while the CPU is saturated, shed if the tenant sent more than
- * an equal share of recent requests → the tenant's slot (concurrent requests) → content type →
+ * authenticate → while the CPU is saturated, shed (only the tenant that sent
+ * most of the recent requests, if one did) → the tenant's slot (concurrent requests) → content type →
  * the tenant's byte rate → read body (size/gzip limits) → charge its bytes →
  * parse → charge its events against the tenant's event rate → validate all
  * entries (in slices; those zod had to check are charged SLOW_PATH_EVENT_COST
@@ -58,13 +58,13 @@ export function postLogs(deps: PostLogsDeps) {
   const eventRate = new RateLimiter();
   const byteRate = new RateLimiter();
   const load = new TenantLoad();
-  /** `cpuSaturated`: the instance is CPU-saturated (logs-endpoint.ts); the tenants above an equal share of recent requests are shed. */
+  /** `cpuSaturated`: the instance is CPU-saturated (logs-endpoint.ts): a tenant that sent most of the recent requests is shed alone, else everyone. */
   return async (req: IncomingMessage, res: ServerResponse, admission: { cpuSaturated: boolean } = { cpuSaturated: false }): Promise<void> => {
     if (deps.isShuttingDown()) throw ingestErrors.shuttingDown();
     const tenant = authenticate(req, deps.registry);
     const declared = Number(req.headers['content-length']);
     load.record(tenant.id, Number.isFinite(declared) ? declared : 0);
-    if (admission.cpuSaturated && load.overShare(tenant.id)) throw ingestErrors.cpuSaturated();
+    if (admission.cpuSaturated && (load.dominates(tenant.id) || !load.anyDominates())) throw ingestErrors.cpuSaturated();
     const quota = quotaOf(tenant);
     if (!slots.acquire(tenant.id, quota.concurrentRequests)) throw refused(deps, tenant.id, 'concurrency', ingestErrors.tenantConcurrencyLimited(quota.concurrentRequests));
     try {
