@@ -1,11 +1,10 @@
 import express from 'express';
 import {
   clickhouseReachable, createClickHouse, createMetrics, createRedis, errorHandler, guardSettings, healthRoute, LATENCY_BUCKETS, type Logger, migrate,
-  notFound, redisReachable, tablesFor, type TenantRegistry,
+  notFound, redisReachable, tablesFor, TenantInFlight, type TenantRegistry,
 } from '@cdnlog/common';
 import type { MetricsApiConfig } from './config';
 import { HistoryCache } from './history/history-cache';
-import { TenantInFlight } from './history/tenant-in-flight';
 import { openApiDocument } from './openapi';
 import { metricsRoutes } from './routes/metrics-routes';
 

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, sendJson, type Logger, type TenantRegistry } from '@cdnlog/common';
+import { AppError, sendJson, type Logger, TenantInFlight, type TenantRegistry } from '@cdnlog/common';
 import { admissionError, ingestErrors } from '../errors';
 import { toRawMessages } from '../events/to-raw-messages';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import { RateLimiter } from '../limits/rate-limiter';
 import { type IngestQuota, tenantQuotas } from '../limits/tenant-quotas';
 import { TenantLoad } from '../limits/tenant-load';
-import { TenantSlots } from '../limits/tenant-slots';
 import type { IngestMetrics } from '../metrics';
 import { PublishFailedError, PublishTimeoutError, PublishTooLargeError, type Publisher } from '../publish/publisher';
 import { authenticate } from '../request/authenticate';
@@ -54,7 +53,7 @@ export const SLOW_PATH_EVENT_COST = 10;
 export function postLogs(deps: PostLogsDeps) {
   const { limits } = deps;
   const quotaOf = tenantQuotas(limits.tenantDefaults);
-  const slots = new TenantSlots();
+  const slots = new TenantInFlight();
   const eventRate = new RateLimiter();
   const byteRate = new RateLimiter();
   const load = new TenantLoad();
@@ -66,11 +65,12 @@ export function postLogs(deps: PostLogsDeps) {
     load.record(tenant.id, Number.isFinite(declared) ? declared : 0);
     if (admission.cpuSaturated && (load.dominates(tenant.id) || !load.anyDominates())) throw ingestErrors.cpuSaturated();
     const quota = quotaOf(tenant);
-    if (!slots.acquire(tenant.id, quota.concurrentRequests)) throw refused(deps, tenant.id, 'concurrency', ingestErrors.tenantConcurrencyLimited(quota.concurrentRequests));
+    const release = slots.tryAcquire(tenant.id, quota.concurrentRequests);
+    if (!release) throw refused(deps, tenant.id, 'concurrency', ingestErrors.tenantConcurrencyLimited(quota.concurrentRequests));
     try {
       await handle(req, res, tenant.id, quota);
     } finally {
-      slots.release(tenant.id);
+      release();
     }
   };
 

@@ -1,12 +1,11 @@
 import { Router } from 'express';
-import { type Logger, type RedisClient, resolveLimits, type TenantRegistry } from '@cdnlog/common';
+import { type Logger, type RedisClient, resolveLimits, type TenantInFlight, type TenantRegistry } from '@cdnlog/common';
 import { authorizeReader } from '../auth/authorize-reader';
 import { readErrors } from '../errors';
 import type { HistoryCache } from '../history/history-cache';
 import { historyFailure } from '../history/history-failure';
 import { historyQuerySchema } from '../history/history-query';
 import { type HistoryReader, readHistory } from '../history/read-history';
-import type { TenantInFlight } from '../history/tenant-in-flight';
 import { historyToCsv } from '../history/to-csv';
 import { readLive } from '../live/read-live';
 

@@ -32,4 +32,14 @@ describe('TenantInFlight', () => {
     expect(inFlight.count('a')).toBe(0);
     expect((inFlight as unknown as { running: Map<string, number> }).running.size).toBe(0);
   });
+
+  it('gives each tenant up to its own bound and frees slots on release', () => {
+    const slots = new TenantInFlight();
+    const b = [slots.tryAcquire('b', 2), slots.tryAcquire('b', 2), slots.tryAcquire('b', 2)];
+    expect(b.map((r) => typeof r)).toEqual(['function', 'function', 'undefined']);
+    expect(slots.tryAcquire('a', 2)).toEqual(expect.any(Function));
+    b[0]!();
+    expect(slots.count('b')).toBe(1);
+    expect(slots.tryAcquire('b', 2)).toEqual(expect.any(Function));
+  });
 });

@@ -1,19 +1,20 @@
 /**
- * History queries each tenant is running on this instance, so one tenant's
- * burst of expensive queries cannot take every ClickHouse connection and all
- * the server's time from the others. Only queries that reach ClickHouse hold a
- * slot: answers from the cache, or joined to a running identical query, do not.
+ * What each tenant has in flight on this instance, bounded per tenant, so one
+ * tenant cannot take every slot from the others: the ingest API's requests
+ * (slow bodies each hold one, with up to MAX_BODY_BYTES of memory) and the
+ * metrics API's history queries (only those that reach ClickHouse; answers
+ * from the cache, or joined to a running identical query, hold none).
  */
 export class TenantInFlight {
   private readonly running = new Map<string, number>();
 
-  /** Queries `tenant` runs now. */
+  /** What `tenant` has in flight now. */
   count(tenant: string): number {
     return this.running.get(tenant) ?? 0;
   }
 
   /**
-   * Take a slot if `tenant` runs fewer than `limit` queries: the returned
+   * Take a slot if `tenant` holds fewer than `limit`: the returned
    * function gives it back (calling it again does nothing). Undefined: over the limit.
    */
   tryAcquire(tenant: string, limit: number): (() => void) | undefined {
