@@ -10,13 +10,18 @@ import type { OutgoingMessage } from './producer';
 export const TRANSACTION_CHUNK_MESSAGES = 500;
 export const TRANSACTION_CHUNK_BYTES = 512 * 1024;
 
+/** Bytes a message key or value takes on the wire, before compression. */
+export function byteSize(value: string | Buffer): number {
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+}
+
 /** Consecutive chunks of at most `maxMessages` messages and `maxBytes` of values (a larger message forms its own chunk). */
 export function chunkMessages(messages: OutgoingMessage[], maxMessages = TRANSACTION_CHUNK_MESSAGES, maxBytes = TRANSACTION_CHUNK_BYTES): OutgoingMessage[][] {
   const chunks: OutgoingMessage[][] = [];
   let chunk: OutgoingMessage[] = [];
   let bytes = 0;
   for (const message of messages) {
-    const size = typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length;
+    const size = byteSize(message.value);
     if (chunk.length > 0 && (chunk.length >= maxMessages || bytes + size > maxBytes)) {
       chunks.push(chunk);
       chunk = [];

@@ -1,4 +1,4 @@
-import { isRecordSizeRefusal, type MessageProducer, type OutgoingMessage } from '@cdnlog/common';
+import { byteSize, isRecordSizeRefusal, type MessageProducer, type OutgoingMessage } from '@cdnlog/common';
 
 export class PublishTimeoutError extends Error {
   constructor(ms: number) {
@@ -157,7 +157,7 @@ export class Publisher {
   publish(messages: OutgoingMessage[], events: number): Promise<void> {
     let group!: Group;
     let bytes = 0;
-    for (const m of messages) bytes += byteLength(m.value) + (m.key === null ? 0 : byteLength(m.key));
+    for (const m of messages) bytes += byteSize(m.value) + (m.key === null ? 0 : byteSize(m.key));
     const acked = new Promise<void>((resolve, reject) => (group = { messages, events, bytes, queuedAt: Date.now(), resolve, reject }));
     acked.catch(() => undefined); // a rejection after the timeout has no listener left
     this.inflightEvents += events;
@@ -251,8 +251,4 @@ export class Publisher {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), due);
   }
-}
-
-function byteLength(value: string | Buffer): number {
-  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
