@@ -51,10 +51,10 @@ export const configSchema = z.object({
   /**
    * Requests of one tenant in flight (a quarter of MAX_INFLIGHT_REQUESTS by default): slow bodies of one tenant cannot hold
    * every slot, while a tenant sending a few hundred requests a second keeps room when answers slow down for a moment
-   * (at 32 such a tenant was refused during the stalls a neighbour's flood caused; docs/benchmarks.md).
+   * (the noisy profile in docs/benchmarks.md).
    */
   DEFAULT_TENANT_CONCURRENT_REQUESTS: fields.positiveInt(64),
-  /** Idempotency keys one tenant holds in Redis at once, across instances: each costs ~450 B of Redis memory (record and index), so the default bounds a tenant to ~9 MB (docs/operations.md). */
+  /** Idempotency keys one tenant holds in Redis at once, across instances: each costs Redis memory (record and index), so this bounds a tenant's share (sizes in docs/operations.md). */
   DEFAULT_TENANT_IDEMPOTENCY_KEYS: fields.positiveInt(20_000),
 }).superRefine(requireRegistryInProduction);
 

@@ -41,10 +41,9 @@ export const configSchema = z.object({
   HISTORY_MAX_MEMORY_BYTES: fields.positiveInt(512 * 1024 * 1024),
   /**
    * Rows one history query may read (`max_rows_to_read`). The rollups hold one row per minute,
-   * so only groupBy queries over raw rows come near it. FINAL with GROUP BY gets through some
-   * millions of rows per second per core: a query past 100 million would run into
-   * HISTORY_MAX_EXECUTION_SECONDS even on a large server, and refusing it from the primary
-   * index's estimate, before reading, spares the server those seconds.
+   * so only groupBy queries over raw rows come near it. A query that would read this many rows
+   * runs into HISTORY_MAX_EXECUTION_SECONDS anyway; refusing it from the primary index's
+   * estimate, before reading, spares the server those seconds.
    */
   HISTORY_MAX_ROWS_TO_READ: fields.positiveInt(100_000_000),
   /**

@@ -3,10 +3,9 @@
  * to two seconds, weighted by body size (a request counts 1, plus 1 per KiB it
  * declares). While the CPU is saturated and one tenant sent most of that, only
  * it is shed (post-logs.ts), so one tenant's flood does not turn every other
- * tenant away with it. Without such a tenant everyone is shed: shedding only
- * those above an equal share left the rest of a broad load (twenty tenants of
- * Zipf sizes in profile b) saturating the CPU, and the latency of every
- * admitted request grew to the next bound (docs/benchmarks.md).
+ * tenant away with it. Without such a tenant everyone is shed: under a broad
+ * load, shedding only the heavier tenants leaves the rest saturating the CPU,
+ * and every admitted request waits (docs/benchmarks.md, decision record).
  */
 export class TenantLoad {
   private current = new Map<string, number>();

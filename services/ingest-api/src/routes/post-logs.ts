@@ -35,7 +35,7 @@ export interface PostLogsDeps {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-/** Events an entry is charged as when it needs the zod schema (see validate-in-slices.ts): about its share of the CPU, rounded down. */
+/** Events an entry is charged as when it needs the zod schema (see validate-in-slices.ts): below its CPU cost relative to a fast-path entry (docs/benchmarks.md), so no valid batch is overcharged. */
 export const SLOW_PATH_EVENT_COST = 10;
 
 /**
@@ -99,7 +99,7 @@ export function postLogs(deps: PostLogsDeps) {
     const eventDecision = eventRate.take(tenant, raw.length, events);
     if (!eventDecision.ok) throw refused(deps, tenant, 'events', ingestErrors.tenantRateLimited(eventDecision.retryAfterSeconds));
     const { validation, slowPathEntries } = await validateInSlices(raw, { maxAgeMs: limits.maxAgeMs, maxFutureSkewMs: limits.maxFutureSkewMs });
-    // What an entry costs: one that needs the zod schema (invalid, or text to repair) takes ~20× the CPU of one the fast path accepts.
+    // What an entry costs: one that needs the zod schema (invalid, or text to repair) takes many times the CPU of one the fast path accepts.
     if (slowPathEntries > 0) eventRate.charge(tenant, slowPathEntries * (SLOW_PATH_EVENT_COST - 1), events);
     if (!validation.ok) throw ingestErrors.invalidEntries(validation.problems, validation.totalProblems);
     const { entries } = validation;

@@ -1,14 +1,14 @@
 import { type BatchValidation, batchValidator, type TimeWindow } from './validate-batch';
 
-/** Entries validated between two turns of the event loop: ~1 ms on the fast path, ~15 ms on zod's. */
+/** Entries validated between two turns of the event loop: small enough that a slice on zod's slow path holds other requests only briefly (docs/benchmarks.md). */
 export const VALIDATION_SLICE = 500;
 
 /**
- * validateBatch for a request, giving the event loop back between slices. One
- * batch of 10,000 entries that all take zod's slow path (invalid ones, say)
- * costs a quarter of a second: in one piece it held every other tenant's
- * requests that long, and the event-loop delay it caused shed them all with
- * 429. In slices, they are served in between.
+ * validateBatch for a request, giving the event loop back between slices. A
+ * large batch whose entries all take zod's slow path (invalid ones, say) is
+ * costly: in one piece it holds every other tenant's requests for all of it,
+ * and the event-loop delay it causes sheds them with 429. In slices, they are
+ * served in between.
  */
 export async function validateInSlices(
   raw: unknown[],
