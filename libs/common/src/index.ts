@@ -31,6 +31,7 @@ export * from './schemas/raw-event-check';
 export * from './tenants/registry';
 export * from './tenants/tenant-limits';
 export * from './tenants/tenant-in-flight';
+export * from './tenants/rate-limiter';
 export * from './tenants/reload-on-signal';
 export * from './redis/keys';
 export * from './http/error-handler';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, sendJson, type Logger, TenantInFlight, type TenantRegistry } from '@cdnlog/common';
+import { AppError, sendJson, type Logger, RateLimiter, TenantInFlight, type TenantRegistry } from '@cdnlog/common';
 import { admissionError, ingestErrors } from '../errors';
 import { toRawMessages } from '../events/to-raw-messages';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
-import { RateLimiter } from '../limits/rate-limiter';
 import { type IngestQuota, tenantQuotas } from '../limits/tenant-quotas';
 import { TenantLoad } from '../limits/tenant-load';
 import type { IngestMetrics } from '../metrics';

@@ -1,9 +1,9 @@
 /**
- * Token bucket per tenant, in one unit (events, or body bytes): `ratePerSecond`
- * refill, `burst` capacity. A full bucket always admits one request, even one
- * larger than the burst (the bucket goes into debt), so an allowed batch size
- * can never be locked out. Per ingest instance: with N replicas a tenant's
- * effective limit is N × rate.
+ * Token bucket per tenant, in one unit (events, body bytes, seconds of
+ * ClickHouse time): `ratePerSecond` refill, `burst` capacity. A full bucket
+ * always admits one request, even one larger than the burst (the bucket goes
+ * into debt), so an allowed batch size can never be locked out. Per process:
+ * with N replicas a tenant's effective limit is N × rate.
  */
 export interface Bucket {
   ratePerSecond: number;
@@ -29,7 +29,7 @@ export class RateLimiter {
   }
 
   /**
-   * For an amount known only afterwards (the bytes of a body): `admits` before
+   * For an amount known only afterwards (the bytes of a body, a query's time): `admits` before
    * the work while the bucket is not in debt, `charge` the real amount after it,
    * into debt if need be; the debt delays the tenant's next request.
    */
