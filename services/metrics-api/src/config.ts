@@ -54,6 +54,12 @@ export const configSchema = z.object({
   HISTORY_MAX_THREADS: fields.positiveInt(2),
   /** History queries one tenant may run at once on one instance, unless the registry sets its limits.historyQueriesInFlight. */
   DEFAULT_TENANT_HISTORY_QUERIES: fields.positiveInt(4),
+  /**
+   * Seconds of history-query time one tenant may use per minute on one instance, unless the registry sets its
+   * limits.historySecondsPerMinute. The in-flight limit bounds how many cores a tenant holds at once; this bounds
+   * how long it holds them, so one tenant's stream of heavy queries cannot keep the shared ClickHouse busy.
+   */
+  DEFAULT_TENANT_HISTORY_SECONDS_PER_MINUTE: fields.positiveInt(60),
 }).superRefine(requireRegistryInProduction);
 
 export type MetricsApiConfig = z.infer<typeof configSchema>;

@@ -1,18 +1,18 @@
 import express from 'express';
 import {
-  clickhouseReachable, createClickHouse, createMetrics, createRedis, errorHandler, guardSettings, healthRoute, LATENCY_BUCKETS, type Logger, migrate,
-  notFound, redisReachable, tablesFor, TenantInFlight, type TenantRegistry,
+  clickhouseReachable, createClickHouse, createMetrics, createRedis, errorHandler, guardSettings, healthRoute, type Logger, migrate,
+  notFound, RateLimiter, redisReachable, tablesFor, TenantInFlight, type TenantRegistry,
 } from '@cdnlog/common';
 import type { MetricsApiConfig } from './config';
 import { HistoryCache } from './history/history-cache';
+import { metricsApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { metricsRoutes } from './routes/metrics-routes';
 
 /** Wire the metrics API from its config (used by main.ts and the tests). */
 export async function createMetricsApi(config: MetricsApiConfig, deps: { logger: Logger; registry: TenantRegistry; isShuttingDown: () => boolean }) {
   const metrics = createMetrics('metrics-api');
-  const requests = metrics.counter('metrics_api_requests_total', 'API requests by route and status', ['route', 'status']);
-  const seconds = metrics.histogram('metrics_api_request_duration_seconds', 'API latency by route', LATENCY_BUCKETS, ['route']);
+  const own = metricsApiMetrics(metrics);
   const clickhouse = createClickHouse(config);
   // KILL QUERY goes through connections of its own, never queued behind the queries it stops.
   const control = createClickHouse(config);
@@ -26,10 +26,10 @@ export async function createMetricsApi(config: MetricsApiConfig, deps: { logger:
   app.set('etag', false);
   app.use('/api', (req, res, next) => {
     const route = req.path.endsWith('/history') ? 'history' : 'live';
-    const stop = seconds.startTimer({ route });
+    const stop = own.seconds.startTimer({ route });
     res.on('finish', () => {
       stop();
-      requests.inc({ route, status: String(res.statusCode) });
+      own.requests.inc({ route, status: String(res.statusCode) });
     });
     next();
   });
@@ -45,6 +45,8 @@ export async function createMetricsApi(config: MetricsApiConfig, deps: { logger:
       },
       cache: new HistoryCache({ ttlMs: config.HISTORY_CACHE_TTL_MS, entries: config.HISTORY_CACHE_ENTRIES, maxBytes: config.HISTORY_CACHE_MAX_BYTES }),
       inFlight: new TenantInFlight(), defaultHistoryQueries: config.DEFAULT_TENANT_HISTORY_QUERIES,
+      historyTime: new RateLimiter(), defaultHistorySecondsPerMinute: config.DEFAULT_TENANT_HISTORY_SECONDS_PER_MINUTE,
+      metrics: own,
       maxExecutionSeconds: config.HISTORY_MAX_EXECUTION_SECONDS,
       windowMinutes: config.LIVE_WINDOW_MINUTES, topN: config.LIVE_TOP_N,
     }),

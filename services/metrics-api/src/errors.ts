@@ -33,6 +33,14 @@ export const readErrors = {
       undefined,
       { 'retry-after': '1' },
     ),
+  tenantHistoryTimeSpent: (secondsPerMinute: number, retryAfterSeconds: number) =>
+    new AppError(
+      429,
+      'tenant_history_limited',
+      `This tenant's history queries have used their ${secondsPerMinute} s of query time per minute; retry in ${retryAfterSeconds} s.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   /** The reader hung up before the answer (nginx's 499): the answer goes nowhere, it ends the request without a 500 or an error log. */
   clientClosedRequest: () => new AppError(499, 'client_closed_request', 'The client closed the connection before the answer.'),
   storeUnavailable: (store: 'redis' | 'clickhouse') =>

@@ -49,7 +49,7 @@ export function openApiDocument() {
             ...common,
             ...errors({
               '422': 'query_too_expensive (past the rows or memory one query may use: narrow the range, drop groupBy or use a coarser interval)',
-              '429': 'tenant_history_limited (this tenant runs its limit of history queries; Retry-After: 1)',
+              '429': 'tenant_history_limited (this tenant runs its limit of history queries at once, or its queries used their time per minute; Retry-After)',
               '503': 'clickhouse_unavailable, query_timeout (Retry-After)',
             }),
           },

@@ -2,7 +2,8 @@
  * The cost guards of history queries against the real ClickHouse: rows, memory
  * and time bounds answer exact errors; a query given up on (deadline, reader
  * hung up) leaves system.processes; one tenant over its in-flight limit gets
- * 429 while another is served. Each API instance here gets its own guard config.
+ * 429 while another is served, and so does one past its history time per
+ * minute. Each API instance here gets its own guard config.
  */
 import type { AddressInfo } from 'node:net';
 import { closeServer, listen, parseEnv, sha256Hex, stringLiteral, TenantRegistry } from '@cdnlog/common';
@@ -180,5 +181,31 @@ describe('history guards', () => {
       { intervalMs: 50, timeoutMs: 2000, what: 'B’s slot to be released' },
     );
     expect([freed.status, freed.body.buckets]).toEqual([200, [{ bucket: new Date(day * 1000).toISOString(), group: '', requests: B_ROWS, bytes: B_ROWS * 100, status2xx: B_ROWS, status3xx: 0, status4xx: 0, status5xx: 0, uniqueIps: expect.any(Number) }]]);
+  });
+
+  it('tenant B past its history time per minute gets 429 with Retry-After until its budget refills, while A is served and B’s cached answers are free', async () => {
+    // One second of query time per minute: B's one slow query spends it, with debt.
+    const budgeted = await start({ HISTORY_CACHE_TTL_MS: '60000', HISTORY_MAX_EXECUTION_SECONDS: '60', HISTORY_QUERY_TIMEOUT_MS: '60000', DEFAULT_TENANT_HISTORY_SECONDS_PER_MINUTE: '1' });
+    const slow = `${SLOW}&top=4`;
+    expect((await get(budgeted, slow, 'read-b')).status).toBe(200);
+
+    const spent = await get(budgeted, `/api/v1/metrics/${B}/history?${range}&interval=day&groupBy=country`, 'read-b');
+    const retryAfter = Number(spent.retryAfter);
+    expect(retryAfter).toBeGreaterThan(60); // more than one second of debt, refilled at one second a minute
+    expect([spent.status, spent.body]).toEqual([
+      429,
+      { error: 'tenant_history_limited', message: `This tenant's history queries have used their 1 s of query time per minute; retry in ${retryAfter} s.` },
+    ]);
+    expect((await get(budgeted, slow, 'read-b')).status).toBe(200); // cached: no ClickHouse time
+    const metrics = await budgeted.api.metrics.registry.getMetricsAsJSON();
+    const value = (name: string, labels: Record<string, string>) =>
+      metrics.find((m) => m.name === name)?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value;
+    expect(value('cdnlog_metrics_api_quota_refusals_total', { tenant: B, quota: 'history_seconds' })).toBe(1);
+    expect(value('cdnlog_metrics_api_history_query_seconds_total', { tenant: B })).toBeGreaterThan(1);
+    const a = await get(budgeted, `/api/v1/metrics/${A}/history?${range}&interval=day&groupBy=country`, 'read-a');
+    expect([a.status, (a.body.buckets as Array<{ group: string; requests: number }>).map((b) => [b.group, b.requests])]).toEqual([
+      200,
+      [['GB', 10], ['US', 10]],
+    ]);
   });
 });

@@ -22,6 +22,11 @@ export const tenantLimitsSchema = z
     idempotencyKeys: z.number().int().positive(),
     /** Metrics API: history queries of this tenant running at once, per metrics-API instance. */
     historyQueriesInFlight: z.number().int().positive(),
+    /**
+     * Metrics API: seconds of ClickHouse time (the wall time of its history queries; cached
+     * answers are free) per minute, per metrics-API instance; also the most a full budget holds.
+     */
+    historySecondsPerMinute: z.number().positive(),
   })
   .partial()
   .strict();

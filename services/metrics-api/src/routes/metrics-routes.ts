@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { type Logger, type RedisClient, resolveLimits, type TenantInFlight, type TenantRegistry } from '@cdnlog/common';
+import { type Logger, type RateLimiter, type RedisClient, resolveLimits, type TenantInFlight, type TenantRegistry } from '@cdnlog/common';
 import { authorizeReader } from '../auth/authorize-reader';
 import { readErrors } from '../errors';
 import type { HistoryCache } from '../history/history-cache';
@@ -8,6 +8,7 @@ import { historyQuerySchema } from '../history/history-query';
 import { type HistoryReader, readHistory } from '../history/read-history';
 import { historyToCsv } from '../history/to-csv';
 import { readLive } from '../live/read-live';
+import type { MetricsApiMetrics } from '../metrics';
 
 export interface MetricsRoutesDeps {
   registry: TenantRegistry;
@@ -17,6 +18,10 @@ export interface MetricsRoutesDeps {
   /** History queries running per tenant; each may run limits.historyQueriesInFlight, else defaultHistoryQueries. */
   inFlight: TenantInFlight;
   defaultHistoryQueries: number;
+  /** Seconds of history-query time per tenant; each may use limits.historySecondsPerMinute, else defaultHistorySecondsPerMinute. */
+  historyTime: RateLimiter;
+  defaultHistorySecondsPerMinute: number;
+  metrics: Pick<MetricsApiMetrics, 'quotaRefusals' | 'historySeconds'>;
   /** HISTORY_MAX_EXECUTION_SECONDS, for the query_timeout message. */
   maxExecutionSeconds: number;
   logger: Logger;
@@ -61,13 +66,31 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
       if (!res.writableFinished) gone.abort();
     });
     const load = async (signal: AbortSignal) => {
-      const limit = resolveLimits(tenant.limits, { historyQueriesInFlight: deps.defaultHistoryQueries }).historyQueriesInFlight;
-      const release = deps.inFlight.tryAcquire(tenant.id, limit);
-      if (!release) throw readErrors.tenantHistoryLimited(limit);
+      const limits = resolveLimits(tenant.limits, {
+        historyQueriesInFlight: deps.defaultHistoryQueries,
+        historySecondsPerMinute: deps.defaultHistorySecondsPerMinute,
+      });
+      // A query's cost is known only once it has run: the budget admits while it is not in debt and is
+      // charged the time afterwards, whether the query answered, failed or was cancelled.
+      const budget = { ratePerSecond: limits.historySecondsPerMinute / 60, burst: limits.historySecondsPerMinute };
+      const admitted = deps.historyTime.admits(tenant.id, budget);
+      if (!admitted.ok) {
+        deps.metrics.quotaRefusals.inc({ tenant: tenant.id, quota: 'history_seconds' });
+        throw readErrors.tenantHistoryTimeSpent(limits.historySecondsPerMinute, admitted.retryAfterSeconds);
+      }
+      const release = deps.inFlight.tryAcquire(tenant.id, limits.historyQueriesInFlight);
+      if (!release) {
+        deps.metrics.quotaRefusals.inc({ tenant: tenant.id, quota: 'history_in_flight' });
+        throw readErrors.tenantHistoryLimited(limits.historyQueriesInFlight);
+      }
+      const started = performance.now();
       try {
         return await readHistory(deps.history, tenant.id, q, signal);
       } finally {
         release();
+        const spent = (performance.now() - started) / 1000;
+        deps.historyTime.charge(tenant.id, spent, budget);
+        deps.metrics.historySeconds.inc({ tenant: tenant.id }, spent);
       }
     };
     let view;
