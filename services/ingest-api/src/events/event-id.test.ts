@@ -25,6 +25,10 @@ describe('eventIdFor', () => {
     const nonce = newRequestNonce();
     expect(nonce).toMatch(/^[0-9a-f]{24}$/);
     expect(newRequestNonce()).not.toBe(nonce);
+    // Across refills of the pool the nonces are still distinct and well-formed.
+    const many = Array.from({ length: 2_000 }, newRequestNonce);
+    expect(new Set(many).size).toBe(2_000);
+    for (const n of many) expect(n).toMatch(/^[0-9a-f]{24}$/);
     expect(eventIdFor('acme', 0, undefined, undefined, nonce)).toBe(`x${nonce}0000000`);
     expect(eventIdFor('acme', 9_999, undefined, undefined, nonce)).toBe(`x${nonce}000270f`);
     expect(eventIdFor('acme', 0xfffffff, undefined, undefined, nonce)).toBe(`x${nonce}fffffff`);

@@ -1,4 +1,4 @@
-import { hash as digest, randomBytes } from 'node:crypto';
+import { hash as digest, randomFillSync } from 'node:crypto';
 
 /** Hex digits of an `x` id's position: up to 268,435,455 entries in one request, far past any body limit. */
 const INDEX_DIGITS = 7;
@@ -9,8 +9,18 @@ const INDEX_DIGITS = 7;
  * visible share of the ingest API's CPU.
  */
 export function newRequestNonce(): string {
-  return randomBytes(12).toString('hex');
+  // From a pool drawn in bulk, as crypto.randomUUID does: one draw costs about as much as hundreds of nonces.
+  if (poolAt === NONCE_POOL.length) {
+    randomFillSync(NONCE_POOL);
+    poolAt = 0;
+  }
+  poolAt += NONCE_BYTES;
+  return NONCE_POOL.toString('hex', poolAt - NONCE_BYTES, poolAt);
 }
+
+const NONCE_BYTES = 12;
+const NONCE_POOL = Buffer.alloc(NONCE_BYTES * 512);
+let poolAt = NONCE_POOL.length;
 
 /**
  * The stable id of an event, the key ClickHouse deduplicates on:
