@@ -38,11 +38,18 @@ export const ingestErrors = {
   invalidJson: (detail: string) => new AppError(400, 'invalid_json', `The body is not valid JSON: ${detail}`),
   invalidBody: () => new AppError(400, 'invalid_body', 'The body must be a JSON array of entries or one entry object.'),
   emptyBatch: () => new AppError(400, 'empty_batch', 'The batch holds no entries.'),
-  invalidEntries: (problems: unknown[], total: number) =>
-    new AppError(400, 'invalid_entries', `${total} problem(s) in the batch; nothing was accepted. Fix them and resend the whole batch.`, {
-      problems,
-      totalProblems: total,
-    }),
+  invalidEntries: (problems: unknown[], total: number, stoppedAfterEntry?: number) =>
+    stoppedAfterEntry === undefined
+      ? new AppError(400, 'invalid_entries', `${total} problem(s) in the batch; nothing was accepted. Fix them and resend the whole batch.`, {
+          problems,
+          totalProblems: total,
+        })
+      : new AppError(
+          400,
+          'invalid_entries',
+          `${total} problems in entries 0–${stoppedAfterEntry}, where validation stopped (the rest were not checked); nothing was accepted. Fix them and resend the whole batch.`,
+          { problems, totalProblems: total, stoppedAfterEntry },
+        ),
   overloaded: (retryAfterSeconds: number) =>
     new AppError(429, 'overloaded', 'The ingest buffer is nearly full; retry later.', undefined, { 'retry-after': String(retryAfterSeconds) }),
   backlogged: () =>

@@ -95,6 +95,10 @@ describe('tenant quotas', () => {
     expect(refused.body.message).toBe('This tenant exceeds its ingest rate; retry later.');
     // 10 events taken from the burst of 10, then 9 more each for the 10 entries zod checked: a debt of 90 at 5 events/s.
     expect(refused.headers.get('retry-after')).toBe('19');
+    // In debt, the tenant is refused before its body is read: even one that is not JSON gets the 429, not a 400.
+    const unread = await ingest.post(undefined, slowTenant, 'not json');
+    expect([unread.status, unread.body.error]).toEqual([429, 'tenant_rate_limited']);
+    expect(await refusals(ingest.tenants.slow, 'events')).toBe(2);
     expect((await ingest.post(invalid.slice(0, 1), A())).status).toBe(400);
     expect((await ingest.post([entry()], A())).status).toBe(202);
   });

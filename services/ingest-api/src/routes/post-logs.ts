@@ -41,10 +41,11 @@ export const SLOW_PATH_EVENT_COST = 10;
  * POST /v1/logs. The steps, in order (each may end the request with an error):
  * authenticate → while the CPU is saturated, shed (only the tenant that sent
  * most of the recent requests, if one did) → the tenant's slot (concurrent requests) → content type →
- * the tenant's byte rate → read body (size/gzip limits) → charge its bytes →
- * parse → charge its events against the tenant's event rate → validate all
- * entries (in slices; those zod had to check are charged SLOW_PATH_EVENT_COST
- * events each) → idempotency claim (within the tenant's key quota) → buffer
+ * the tenant's byte and event rates (refused while either is in debt) → read
+ * body (size/gzip limits) → charge its bytes → parse → charge its events
+ * against the tenant's event rate → validate the entries (in slices, stopping
+ * at VALIDATION_STOPS_AT problems; those zod had to check are charged
+ * SLOW_PATH_EVENT_COST events each) → idempotency claim (within the tenant's key quota) → buffer
  * admission → publish (acks=all) → 202. Nothing is published unless every
  * entry is valid; bytes and events are charged when read and parsed, and a
  * refused batch gets nothing back (its cost was paid all the same).
@@ -82,6 +83,10 @@ export function postLogs(deps: PostLogsDeps) {
     const bytes = { ratePerSecond: quota.bytesPerSecond, burst: quota.byteBurst };
     const byteDecision = byteRate.admits(tenant, bytes);
     if (!byteDecision.ok) throw refused(deps, tenant, 'bytes', ingestErrors.tenantByteRateLimited(byteDecision.retryAfterSeconds));
+    // A tenant in event debt (its slow-path entries are charged after validation) is refused before its body is read and parsed.
+    const events = { ratePerSecond: quota.eventsPerSecond, burst: quota.eventBurst };
+    const eventsOwed = eventRate.admits(tenant, events);
+    if (!eventsOwed.ok) throw refused(deps, tenant, 'events', ingestErrors.tenantRateLimited(eventsOwed.retryAfterSeconds));
     let body: Buffer;
     try {
       body = await readBody(req, limits.maxBodyBytes);
@@ -94,13 +99,12 @@ export function postLogs(deps: PostLogsDeps) {
     const raw = parseEntries(body, format);
     if (raw.length === 0) throw ingestErrors.emptyBatch();
     if (raw.length > limits.maxEntries) throw ingestErrors.tooManyEntries(limits.maxEntries, raw.length);
-    const events = { ratePerSecond: quota.eventsPerSecond, burst: quota.eventBurst };
     const eventDecision = eventRate.take(tenant, raw.length, events);
     if (!eventDecision.ok) throw refused(deps, tenant, 'events', ingestErrors.tenantRateLimited(eventDecision.retryAfterSeconds));
     const { validation, slowPathEntries } = await validateInSlices(raw, { maxAgeMs: limits.maxAgeMs, maxFutureSkewMs: limits.maxFutureSkewMs });
     // What an entry costs: one that needs the zod schema (invalid, or text to repair) takes many times the CPU of one the fast path accepts.
     if (slowPathEntries > 0) eventRate.charge(tenant, slowPathEntries * (SLOW_PATH_EVENT_COST - 1), events);
-    if (!validation.ok) throw ingestErrors.invalidEntries(validation.problems, validation.totalProblems);
+    if (!validation.ok) throw ingestErrors.invalidEntries(validation.problems, validation.totalProblems, validation.stoppedAfterEntry);
     const { entries } = validation;
     for (const [field, count] of Object.entries(validation.repaired)) deps.metrics.repairedStrings.inc({ field }, count);
 

@@ -34,6 +34,23 @@ describe('validateBatch', () => {
     });
   });
 
+  it('stops at 100 problems: the first 20 reported, the entry where it stopped named, the rest not checked', () => {
+    const raw = Array.from({ length: 10_000 }, (_, i) => (i % 2 === 0 ? { ...good } : { ...good, status: 'teapot' }));
+    const result = validateBatch(raw, window, now);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect([result.totalProblems, result.stoppedAfterEntry, result.problems.length]).toEqual([100, 199, 20]);
+    expect(result.problems[19]).toEqual({ index: 39, field: 'status', message: 'Invalid input: expected number, received string' });
+    // One entry can hold several problems: the stop counts problems, and names the entry that reached 100.
+    const broken = Array.from({ length: 100 }, () => ({ timestamp: 'x', clientIp: 'y', method: 1, path: 2, status: 'z', bytesSent: -1 }));
+    const many = validateBatch(broken, window, now);
+    expect(many.ok === false && [many.totalProblems >= 100, many.stoppedAfterEntry! < 20]).toEqual([true, true]);
+    // 99 problems: no stop, every entry checked.
+    const under = validateBatch(raw.slice(0, 198), window, now);
+    expect(under).toMatchObject({ ok: false, totalProblems: 99 });
+    expect(under.ok === false && under.stoppedAfterEntry).toBeUndefined();
+  });
+
   it('accepts ISO-8601 with offsets and fractions, and IPv6', () => {
     const result = validateBatch([{ ...good, timestamp: '2026-11-22T12:59:00.123+01:00', clientIp: '2001:db8::8a2e:370:7334' }], window, now);
     expect(result.ok && result.entries[0]!.timestampMs).toBe(now - 60_000 + 123);

@@ -21,16 +21,25 @@ export type ValidEntry = Entry & { timestampMs: number };
 export type BatchValidation =
   /** `repaired`: per text field, how many values had unpaired surrogates replaced with U+FFFD. */
   | { ok: true; entries: ValidEntry[]; repaired: RepairCounts }
-  | { ok: false; problems: Problem[]; totalProblems: number };
+  /** `stoppedAfterEntry`: validation stopped there, at VALIDATION_STOPS_AT problems; the entries after it were not checked. */
+  | { ok: false; problems: Problem[]; totalProblems: number; stoppedAfterEntry?: number };
 
 export const MAX_REPORTED_PROBLEMS = 20;
+
+/**
+ * Problems after which validation stops: the batch is refused either way, and
+ * the rest of a large invalid batch would each take zod's slow path, many
+ * times the CPU of a valid entry, for a count nobody acts on.
+ */
+export const VALIDATION_STOPS_AT = 100;
 
 /** A missing field says so; every other message comes from the schema. */
 const PARSE_OPTIONS = { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : undefined) };
 
 /**
- * Validate every entry; the batch is all or nothing. Reports at most
- * MAX_REPORTED_PROBLEMS problems (with the total), in entry order. The common
+ * Validate the entries; the batch is all or nothing. Reports at most
+ * MAX_REPORTED_PROBLEMS problems (with the total), in entry order, and stops
+ * at VALIDATION_STOPS_AT problems. The common
  * case takes the plain-code fast path; an entry it is unsure of goes through
  * the zod schema, which has the last word and writes the messages. Text with
  * an unpaired surrogate is valid but not canonical: the fast path leaves it to
@@ -39,7 +48,7 @@ const PARSE_OPTIONS = { error: (issue: { input?: unknown }) => (issue.input === 
  */
 export function validateBatch(raw: unknown[], window: TimeWindow, now = Date.now()): BatchValidation {
   const validator = batchValidator(window, now);
-  raw.forEach((item, index) => validator.check(item, index));
+  for (let index = 0; index < raw.length && !validator.stopped; index++) validator.check(raw[index], index);
   return validator.result();
 }
 
@@ -50,12 +59,18 @@ export function batchValidator(window: TimeWindow, now: number) {
   const repaired: RepairCounts = {};
   let total = 0;
   let slowPath = 0;
+  let stoppedAfterEntry: number | undefined;
   const report = (p: Problem) => {
     total++;
     if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(p);
   };
 
   const check = (item: unknown, index: number): void => {
+    checkEntry(item, index);
+    if (total >= VALIDATION_STOPS_AT && stoppedAfterEntry === undefined) stoppedAfterEntry = index;
+  };
+
+  const checkEntry = (item: unknown, index: number): void => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       report({ index, field: '(entry)', message: 'must be an object' });
       return;
@@ -89,7 +104,14 @@ export function batchValidator(window: TimeWindow, now: number) {
 
   return {
     check,
-    result: (): BatchValidation => (total === 0 ? { ok: true, entries, repaired } : { ok: false, problems, totalProblems: total }),
+    result: (): BatchValidation => {
+      if (total === 0) return { ok: true, entries, repaired };
+      return stoppedAfterEntry === undefined ? { ok: false, problems, totalProblems: total } : { ok: false, problems, totalProblems: total, stoppedAfterEntry };
+    },
+    /** Whether validation has stopped (VALIDATION_STOPS_AT): the caller checks no further entries. */
+    get stopped() {
+      return stoppedAfterEntry !== undefined;
+    },
     /** Entries that took the zod schema (each costs many times a fast-path one). */
     get slowPathEntries() {
       return slowPath;

@@ -17,4 +17,11 @@ describe('validateInSlices', () => {
     expect(sliced.slowPathEntries).toBe(4); // three invalid statuses, one lone surrogate
     expect(ranBetween).toBe(1);
   });
+
+  it('stops where validateBatch stops, so zod checks no more than the entries up to the 100th problem', async () => {
+    const raw = Array.from({ length: 10_000 }, () => ({ ...good, status: 'teapot' }));
+    const sliced = await validateInSlices(raw, window, now, 500);
+    expect(sliced.validation).toMatchObject({ ok: false, totalProblems: 100, stoppedAfterEntry: 99 });
+    expect(sliced.slowPathEntries).toBe(100);
+  });
 });

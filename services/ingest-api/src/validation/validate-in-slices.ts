@@ -17,10 +17,10 @@ export async function validateInSlices(
   slice = VALIDATION_SLICE,
 ): Promise<{ validation: BatchValidation; slowPathEntries: number }> {
   const validator = batchValidator(window, now);
-  for (let start = 0; start < raw.length; start += slice) {
+  for (let start = 0; start < raw.length && !validator.stopped; start += slice) {
     if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const end = Math.min(raw.length, start + slice);
-    for (let i = start; i < end; i++) validator.check(raw[i], i);
+    for (let i = start; i < end && !validator.stopped; i++) validator.check(raw[i], i);
   }
   return { validation: validator.result(), slowPathEntries: validator.slowPathEntries };
 }
