@@ -55,7 +55,8 @@ export const configSchema = z.object({
   /** History queries one tenant may run at once on one instance, unless the registry sets its limits.historyQueriesInFlight. */
   DEFAULT_TENANT_HISTORY_QUERIES: fields.positiveInt(4),
   /**
-   * Seconds of history-query time one tenant may use per minute on one instance, unless the registry sets its
+   * Seconds of history-query time one tenant may use per minute on one instance (wall time × HISTORY_MAX_THREADS
+   * per query, so 60 is at most one ClickHouse core on average), unless the registry sets its
    * limits.historySecondsPerMinute. The in-flight limit bounds how many cores a tenant holds at once; this bounds
    * how long it holds them, so one tenant's stream of heavy queries cannot keep the shared ClickHouse busy.
    */

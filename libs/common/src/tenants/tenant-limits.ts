@@ -23,8 +23,9 @@ export const tenantLimitsSchema = z
     /** Metrics API: history queries of this tenant running at once, per metrics-API instance. */
     historyQueriesInFlight: z.number().int().positive(),
     /**
-     * Metrics API: seconds of ClickHouse time (the wall time of its history queries; cached
-     * answers are free) per minute, per metrics-API instance; also the most a full budget holds.
+     * Metrics API: seconds of ClickHouse time per minute, per metrics-API instance (each history
+     * query's wall time times the threads it may use; cached answers are free); also the most a
+     * full budget holds. 60 is one ClickHouse core on average at most.
      */
     historySecondsPerMinute: z.number().positive(),
   })

@@ -32,6 +32,7 @@ export interface MetricsRoutesDeps {
 /** GET /api/v1/metrics/:customerId (live) and /history (ClickHouse). */
 export function metricsRoutes(deps: MetricsRoutesDeps): Router {
   const router = Router();
+  const threadsPerQuery = Number(deps.history.settings.max_threads ?? 1);
 
   router.get('/api/v1/metrics/:customerId', async (req, res) => {
     const tenant = authorizeReader(req, deps.registry);
@@ -71,7 +72,8 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
         historySecondsPerMinute: deps.defaultHistorySecondsPerMinute,
       });
       // A query's cost is known only once it has run: the budget admits while it is not in debt and is
-      // charged the time afterwards, whether the query answered, failed or was cancelled.
+      // charged afterwards, whether the query answered, failed or was cancelled: its wall time times the
+      // threads it may use, so the budget is in ClickHouse core-seconds at most.
       const budget = { ratePerSecond: limits.historySecondsPerMinute / 60, burst: limits.historySecondsPerMinute };
       const admitted = deps.historyTime.admits(tenant.id, budget);
       if (!admitted.ok) {
@@ -88,7 +90,7 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
         return await readHistory(deps.history, tenant.id, q, signal);
       } finally {
         release();
-        const spent = (performance.now() - started) / 1000;
+        const spent = ((performance.now() - started) / 1000) * threadsPerQuery;
         deps.historyTime.charge(tenant.id, spent, budget);
         deps.metrics.historySeconds.inc({ tenant: tenant.id }, spent);
       }
