@@ -4,6 +4,11 @@ import { deadLetterSink } from './dead-letters/dead-letter-sink';
 import { handleEnrichedBatch } from './handle-enriched-batch';
 import { aggregatorMetrics } from './metrics';
 import { LiveRebuild } from './rebuild/live-rebuild';
+import { readRedisInfoMemory, RedisMemorySampler, registerRedisMemoryGauges } from './redis-memory/redis-memory';
+
+/** Redis memory gauges: a scrape reads INFO memory at most this often, and gives up on it after the timeout. */
+const REDIS_MEMORY_MAX_AGE_MS = 5000;
+const REDIS_MEMORY_TIMEOUT_MS = 1000;
 
 /**
  * Enriched-topic bytes fetched at once, per partition and in all (kafkajs' defaults: 1 MB and 10 MB).
@@ -22,6 +27,10 @@ export function createAggregator(config: AggregatorConfig, logger: Logger) {
   const m = aggregatorMetrics(metrics);
   const redis = createRedis(config);
   redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
+  registerRedisMemoryGauges(metrics, new RedisMemorySampler({
+    readInfo: () => readRedisInfoMemory(redis), maxAgeMs: REDIS_MEMORY_MAX_AGE_MS, timeoutMs: REDIS_MEMORY_TIMEOUT_MS,
+    onError: (err) => logger.debug('redis memory gauges: INFO memory failed', { error: err.message }),
+  }));
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-aggregator`, logger, gzipLevel: config.KAFKA_GZIP_LEVEL });
   const admin = kafka.admin();
   const topics = topicsFromConfig(config);

@@ -30,11 +30,15 @@ export async function redisReachable(client: RedisClient): Promise<boolean> {
   }
 }
 
+/** The nodes holding the data: the client itself, or every master of a cluster (for per-node commands: SCAN, INFO). */
+export function masterNodes(client: RedisClient): Redis[] {
+  return client instanceof Cluster ? client.nodes('master') : [client];
+}
+
 /** Every key matching `pattern`, on a single node or on every master of a cluster (SCAN, never KEYS). */
 export async function scanKeys(client: RedisClient, pattern: string): Promise<string[]> {
-  const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
   const keys: string[] = [];
-  for (const node of nodes) {
+  for (const node of masterNodes(client)) {
     let cursor = '0';
     do {
       const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
