@@ -1,6 +1,6 @@
 /**
  * npm run bench -- --profile a|b|c|low|soak|smoke [--ingest URL] [--metrics URL] [--out DIR] [--align-minute yes|no]
- * npm run bench -- --profile noisy [--rate 2000] [--batch 10] [--seconds 60] [--floods slowBodies,keyedRequests,invalidBatches,historyQueries]
+ * npm run bench -- --profile noisy [--rate 2000] [--batch 10] [--seconds 60] [--rounds 3] [--floods slowBodies,keyedRequests,invalidBatches,historyQueries]
  *   (tenant A alone and while tenant B floods: src/noisy/run-noisy.ts)
  * npm run bench -- --profile compare [--rate 40000] [--batch 500] [--seconds 30] [--systems project,peer] [--peer-dir DIR]
  *   (the project and the Go peer side by side: src/compare/run-compare.ts)
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const drain = await waitForDrain({
     clickhouse, tables: tablesFor(config.CLICKHOUSE_DATABASE), runId, metricsUrl, readKey: keys.read, fromMinuteMs,
     expected: load.acceptedEvents,
-    ambiguous: Object.entries(load.statuses).filter(([s]) => s.startsWith('5') || s === 'error').reduce((a, [, n]) => a + n, 0) * profile.batchSize,
+    ambiguous: Object.entries(load.statuses).filter(([s]) => s.startsWith('5') || s.startsWith('error')).reduce((a, [, n]) => a + n, 0) * profile.batchSize,
     timeoutMs: 10 * 60_000, liveWindowMinutes: config.LIVE_WINDOW_MINUTES,
   });
   const redis = await redisSamples.stop();
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     latencyMs: { p50: percentile(load.latencies, 0.5), p95: percentile(load.latencies, 0.95), p99: percentile(load.latencies, 0.99), max: percentile(load.latencies, 1) },
     phases,
     sustainedEventsPerSecond: profile.ramp
-      ? Math.max(0, ...phases.filter((p) => p.acceptedEventsPerSecond >= 0.95 * p.offeredEventsPerSecond && !Object.keys(p.statuses).some((s) => s.startsWith('5') || s === 'error')).map((p) => p.acceptedEventsPerSecond))
+      ? Math.max(0, ...phases.filter((p) => p.acceptedEventsPerSecond >= 0.95 * p.offeredEventsPerSecond && !Object.keys(p.statuses).some((s) => s.startsWith('5') || s.startsWith('error'))).map((p) => p.acceptedEventsPerSecond))
       : undefined,
     drain, freshness, processes, ceiling, redis,
     // Raw messages per second (one per request) against the broker's records per second of the same size.

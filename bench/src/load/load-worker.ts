@@ -32,7 +32,13 @@ export interface WorkerSecond {
 
 const input = workerData as WorkerInput;
 const url = new URL(input.ingestUrl);
-const agent = new Agent({ keepAlive: true, maxSockets: input.maxInFlight });
+/**
+ * `timeout` closes an idle pooled connection before the server does. Node's
+ * agent only honours the server's `Keep-Alive: timeout=5` hint when it has a
+ * timeout of its own; without one, a burst after a stall picked up connections
+ * the server was closing at that moment, and those requests failed with ECONNRESET.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: input.maxInFlight, timeout: 4000 });
 const gen = entryGenerator(input.seed);
 
 /**
@@ -73,9 +79,11 @@ function send(): void {
       });
     },
   );
-  req.on('error', () => {
+  req.on('error', (err: NodeJS.ErrnoException) => {
     inFlight--;
-    bucket.statuses.error = (bucket.statuses.error ?? 0) + 1;
+    // "error ECONNRESET" and the like: which failure it was matters more than that one happened.
+    const key = err.code ? `error ${err.code}` : 'error';
+    bucket.statuses[key] = (bucket.statuses[key] ?? 0) + 1;
   });
   req.end(body);
 }

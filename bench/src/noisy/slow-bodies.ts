@@ -24,7 +24,8 @@ export function slowBodies(opts: { url: string; tenant: string; key: string; con
       socket.on('close', () => {
         clearInterval(timer);
         const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1]);
-        if (Number.isFinite(status)) opts.tally.add(status, reply.slice(reply.indexOf('\r\n\r\n') + 4));
+        // The JSON body, whether sent with content-length or in chunks.
+        if (Number.isFinite(status)) opts.tally.add(status, reply.slice(reply.indexOf('{'), reply.lastIndexOf('}') + 1));
         else opts.tally.add(opts.signal.aborted ? 'held' : 'error'); // held: still sending when the run ended
         resolve();
       });

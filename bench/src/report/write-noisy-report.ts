@@ -6,12 +6,16 @@ export interface TenantRun {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /** p99 (ms) of each second of the run, in order: whether a slow tail is spread out or a few bad seconds. */
+  p99BySecond: number[];
 }
 
 export interface NoisyReport {
   startedAt: string;
   machine: ReturnType<typeof thisMachine>;
+  /** A's seconds on each side, in `rounds` alternating quiet and noisy segments. */
   seconds: number;
+  rounds: number;
   rate: number;
   batch: number;
   tenants: { a: string; b: string };
@@ -40,14 +44,18 @@ export function noisyMarkdown(r: NoisyReport): string {
   return `# Noisy neighbour — ${r.startedAt}
 
 Machine: ${r.machine.cpus} CPUs, ${r.machine.memoryGb} GB, Node ${r.machine.node}. Tenant A (\`${r.tenants.a}\`): ${r.rate.toLocaleString('en-US')} events/s in
-batches of ${r.batch} for ${r.seconds} s, alone and then while tenant B (\`${r.tenants.b}\`, small quotas in config/tenants.sample.json) floods
+batches of ${r.batch} for ${r.seconds} s alone and ${r.seconds} s while tenant B (\`${r.tenants.b}\`, small quotas in config/tenants.sample.json) floods
 (${r.floods.join(', ')}; all: 48 slow bodies, 300 keyed requests/s, 4 batches/s of 10,000 invalid entries, 8 loops of grouped
-history queries over 7 days).
+history queries over 7 days), in ${r.rounds} alternating rounds.
 
 | tenant A | statuses | accepted events | latency p50 / p95 / p99 ms |
 |---|---|---|---|
 ${row('alone', r.quiet)}
 ${row('while B floods', r.noisy)}
+
+A's p99 by second (ms, rounds one after the other), alone: ${r.quiet.p99BySecond.join(' ')}
+
+A's p99 by second (ms), while B floods: ${r.noisy.p99BySecond.join(' ')}
 
 | B's flood | answers |
 |---|---|
