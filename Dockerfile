@@ -17,6 +17,8 @@ COPY services services
 COPY bench bench
 # The same build command as the README and CI.
 RUN npm run build
+# What each service runs from: dist/, and the metrics API's dashboard (static files + compiled js/).
+RUN for s in services/*; do mkdir -p "/out/$s" && cp -R "$s/dist" "/out/$s/" && if [ -d "$s/dashboard" ]; then cp -R "$s/dashboard" "/out/$s/"; fi; done
 
 FROM node:20-bookworm-slim AS runtime
 ARG SERVICE
@@ -27,7 +29,7 @@ COPY libs/common/package.json libs/common/
 COPY services/${SERVICE}/package.json services/${SERVICE}/
 RUN npm install --omit=dev --no-audit --no-fund --workspace=services/${SERVICE} && npm cache clean --force
 COPY --from=build /app/libs/common/dist libs/common/dist
-COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
+COPY --from=build /out/services/${SERVICE} services/${SERVICE}/
 COPY config config
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 \

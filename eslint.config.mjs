@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.stack*/**', '.nx/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', 'services/metrics-api/dashboard/js/**', '**/node_modules/**', '.stack*/**', '.nx/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,6 +7,7 @@ import type { MetricsApiConfig } from './config';
 import { HistoryCache } from './history/history-cache';
 import { metricsApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import { dashboardRoutes } from './routes/dashboard-routes';
 import { metricsRoutes } from './routes/metrics-routes';
 
 /** Wire the metrics API from its config (used by main.ts and the tests). */
@@ -53,6 +54,7 @@ export async function createMetricsApi(config: MetricsApiConfig, deps: { logger:
   );
   const document = openApiDocument();
   app.get('/openapi.json', (_req, res) => void res.json(document));
+  app.use(dashboardRoutes());
   // /readyz and /metrics are on the ops port only (main.ts); /healthz here too, for load balancers.
   app.use(healthRoute());
   app.use(notFound());
