@@ -5,16 +5,21 @@
  * CSV as the API, and says "wrong tenant or key" for a wrong key. Takes a
  * screenshot; with UPDATE_SCREENSHOTS=1 it replaces README's docs/images/dashboard.png
  * (otherwise it goes to the temp folder, so a test run leaves the work tree clean).
+ * Also: every metric the Grafana dashboard and the alert rules name is in the
+ * running services' /metrics output.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { parse } from 'yaml';
 import { sha256Hex } from '@cdnlog/common';
 import { uniquePrefix, waitFor } from '@cdnlog/common/testing';
+import { metricNames } from '../../deploy/registered-metrics';
 import type { HistoryView, LiveView } from '../../services/metrics-api/src/api-schemas';
 import { type Pipeline, startPipeline } from './start-pipeline';
 
+const ROOT = join(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const prefix = uniquePrefix('dash');
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', 'docs', 'images', 'dashboard.png') : join(tmpdir(), `${prefix}-dashboard.png`);
@@ -119,4 +124,34 @@ describe('the dashboard', () => {
       expect(await testId('dashboard').isVisible()).toBe(false);
     }
   }, 60_000);
+});
+
+describe('the operator dashboard and alert rules against the running services', () => {
+  it('name only metrics that the four services’ /metrics output holds', async () => {
+    const exposed = new Set<string>();
+    for (const port of Object.values(pipeline.ports)) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\w+)$/gm)) {
+        exposed.add(name!);
+        if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exposed.add(`${name}${suffix}`);
+      }
+    }
+    const exprs: string[] = [];
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'expr' && typeof value === 'string') exprs.push(value);
+          else collect(value);
+        }
+      }
+    };
+    collect(JSON.parse(readFileSync(join(ROOT, 'deploy', 'grafana', 'cdnlog-pipeline.json'), 'utf8')));
+    const panelExprs = exprs.length;
+    collect(parse(readFileSync(join(ROOT, 'deploy', 'prometheus', 'alerts.yml'), 'utf8')));
+    expect([panelExprs > 30, exprs.length > panelExprs]).toEqual([true, true]);
+    const named = [...new Set(exprs.flatMap(metricNames))].sort();
+    expect(named.length).toBeGreaterThan(30);
+    expect(named.filter((name) => !exposed.has(name))).toEqual([]);
+  });
 });
