@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRegistered, metricNames, registeredMetrics } from './registered-metrics';
+import { parse } from 'yaml';
+import { deployedExprs, isRegistered, metricNames, registeredMetrics } from './registered-metrics';
 
 const PATH = join(__dirname, 'grafana', 'cdnlog-pipeline.json');
 
@@ -164,5 +165,10 @@ describe('the metric-name check itself', () => {
     expect(unregistered(registered, 'process_resident_memory_bytes').missing).toEqual(['process_resident_memory_bytes']);
     expect(unregistered(registered, 'rate(cdnlog_consumer_lag_bucket[5m])').missing).toEqual(['cdnlog_consumer_lag_bucket']);
     expect(unregistered(registered, 'rate(cdnlog_ingest_request_duration_seconds_count[5m])').missing).toEqual([]);
+  });
+
+  it('deployedExprs (for the e2e check against the running services) holds every panel query and every alert expression', () => {
+    const rules = (parse(readFileSync(join(__dirname, 'prometheus', 'alerts.yml'), 'utf8')) as { groups: Array<{ rules: Array<{ expr: string }> }> }).groups.flatMap((g) => g.rules);
+    expect(deployedExprs()).toEqual({ dashboard: queryPanels.flatMap((p) => p.targets!.map((t) => t.expr!)), alerts: rules.map((r) => r.expr) });
   });
 });

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { createMetrics } from '../libs/common/src/metrics/registry';
 
 const ROOT = join(__dirname, '..');
@@ -68,4 +69,24 @@ export function metricNames(expr: string): string[] {
     if (m[2] === undefined && !KEYWORDS.has(m[1]!.toLowerCase())) names.push(m[1]!);
   }
   return names;
+}
+
+/** Every `expr` string under `node` (panel targets, alert rules), in document order. */
+function exprsIn(node: unknown, into: string[] = []): string[] {
+  if (Array.isArray(node)) for (const item of node) exprsIn(item, into);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'expr' && typeof value === 'string') into.push(value);
+      else exprsIn(value, into);
+    }
+  }
+  return into;
+}
+
+/** The PromQL deploy/ ships: the Grafana dashboard's panel queries and the alert rules' expressions. */
+export function deployedExprs(): { dashboard: string[]; alerts: string[] } {
+  return {
+    dashboard: exprsIn(JSON.parse(readFileSync(join(ROOT, 'deploy', 'grafana', 'cdnlog-pipeline.json'), 'utf8'))),
+    alerts: exprsIn(parse(readFileSync(join(ROOT, 'deploy', 'prometheus', 'alerts.yml'), 'utf8'))),
+  };
 }
