@@ -130,10 +130,11 @@ async function loadHistory() {
   const p = historyParams();
   if ('error' in p) return setState('history-state', 'error', p.error);
   lastHistory = p;
-  $('history-query').textContent = historyUrl(session.tenant, p);
+  const url = historyUrl(session.tenant, p);
+  $('history-query').textContent = url;
   setState('history-state', 'loading', 'Loading…');
   try {
-    const answer = await call<HistoryView>(historyUrl(session.tenant, p));
+    const answer = await call<HistoryView>(url);
     if (!answer.ok) return fail('history-state', answer.status, answer.body);
     const series = historySeries(answer.body, p);
     historyChart = drawChart(historyChart, $('history-chart'), series, COLORS, p.groupBy ? `Requests by ${p.groupBy}` : 'Requests');

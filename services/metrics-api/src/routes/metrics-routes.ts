@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { type Logger, type RateLimiter, type RedisClient, resolveLimits, type TenantInFlight, type TenantRegistry } from '@cdnlog/common';
+import { type AppError, type Logger, type RateLimiter, type RedisClient, resolveLimits, type TenantInFlight, type TenantRegistry } from '@cdnlog/common';
 import { authorizeReader } from '../auth/authorize-reader';
 import { readErrors } from '../errors';
 import type { HistoryCache } from '../history/history-cache';
@@ -33,6 +33,11 @@ export interface MetricsRoutesDeps {
 export function metricsRoutes(deps: MetricsRoutesDeps): Router {
   const router = Router();
   const threadsPerQuery = Number(deps.history.settings.max_threads ?? 1);
+  /** A quota's 429, counted by tenant and quota. */
+  const refused = (tenant: string, quota: 'history_seconds' | 'history_in_flight', error: AppError): AppError => {
+    deps.metrics.quotaRefusals.inc({ tenant, quota });
+    return error;
+  };
 
   router.get('/api/v1/metrics/:customerId', async (req, res) => {
     const tenant = authorizeReader(req, deps.registry);
@@ -76,15 +81,9 @@ export function metricsRoutes(deps: MetricsRoutesDeps): Router {
       // threads it may use, so the budget is in ClickHouse core-seconds at most.
       const budget = { ratePerSecond: limits.historySecondsPerMinute / 60, burst: limits.historySecondsPerMinute };
       const admitted = deps.historyTime.admits(tenant.id, budget);
-      if (!admitted.ok) {
-        deps.metrics.quotaRefusals.inc({ tenant: tenant.id, quota: 'history_seconds' });
-        throw readErrors.tenantHistoryTimeSpent(limits.historySecondsPerMinute, admitted.retryAfterSeconds);
-      }
+      if (!admitted.ok) throw refused(tenant.id, 'history_seconds', readErrors.tenantHistoryTimeSpent(limits.historySecondsPerMinute, admitted.retryAfterSeconds));
       const release = deps.inFlight.tryAcquire(tenant.id, limits.historyQueriesInFlight);
-      if (!release) {
-        deps.metrics.quotaRefusals.inc({ tenant: tenant.id, quota: 'history_in_flight' });
-        throw readErrors.tenantHistoryLimited(limits.historyQueriesInFlight);
-      }
+      if (!release) throw refused(tenant.id, 'history_in_flight', readErrors.tenantHistoryLimited(limits.historyQueriesInFlight));
       const started = performance.now();
       try {
         return await readHistory(deps.history, tenant.id, q, signal);
