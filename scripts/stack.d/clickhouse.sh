@@ -1,27 +1,51 @@
 # ClickHouse server from the Debian package, with a project-local config:
-# data, logs and ports under $STACK_DIR; timezone UTC.
+# data, logs and ports under $STACK_DIR; timezone UTC. Cluster topology: two
+# servers, clickhouse-1 and clickhouse-2, each one shard (one replica) of
+# $CLICKHOUSE_CLUSTER, with ZooKeeper for Replicated tables and ON CLUSTER DDL.
 
 clickhouse_install() {
   command -v clickhouse-server >/dev/null && return 0
   apt_install clickhouse-server clickhouse-client
 }
 
-clickhouse_configure() {
-  local dir=$STACK_DIR/clickhouse
+clickhouse_name() { if [ "$STACK_TOPOLOGY" = single ]; then echo clickhouse; else echo "clickhouse-$1"; fi; }
+
+# The cluster's part of a server's config: the shards, ZooKeeper, this server's macros.
+clickhouse_cluster_config() { # server
+  [ "$STACK_TOPOLOGY" = cluster ] || return 0
+  local i shards=
+  for i in $(seq 1 $CLICKHOUSE_SHARD_COUNT); do
+    shards="$shards<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>$(nth_port "$CLICKHOUSE_TCP_PORT" "$i")</port></replica></shard>"
+  done
+  cat <<EOX
+  <interserver_http_host>127.0.0.1</interserver_http_host>
+  <interserver_http_port>$(nth_port "$CLICKHOUSE_INTERSERVER_PORT" "$1")</interserver_http_port>
+  <remote_servers><$CLICKHOUSE_CLUSTER>$shards</$CLICKHOUSE_CLUSTER></remote_servers>
+  <zookeeper><node><host>127.0.0.1</host><port>$ZOOKEEPER_PORT</port></node><session_timeout_ms>10000</session_timeout_ms></zookeeper>
+  <macros><shard>0$1</shard><replica>clickhouse-$1</replica></macros>
+  <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
+EOX
+}
+
+clickhouse_configure() { # server
+  local name; name=$(clickhouse_name "$1")
+  local dir=$STACK_DIR/$name http tcp
+  http=$(nth_port "$CLICKHOUSE_HTTP_PORT" "$1"); tcp=$(nth_port "$CLICKHOUSE_TCP_PORT" "$1")
   mkdir -p "$dir/data/tmp" "$dir/data/user_files" "$dir/data/format_schemas" "$STACK_DIR/logs"
   cat > "$dir/config.xml" <<EOX
 <?xml version="1.0"?>
 <yandex>
   <logger>
     <level>warning</level>
-    <log>$STACK_DIR/logs/clickhouse.log</log>
-    <errorlog>$STACK_DIR/logs/clickhouse.err.log</errorlog>
+    <log>$STACK_DIR/logs/$name.log</log>
+    <errorlog>$STACK_DIR/logs/$name.err.log</errorlog>
     <size>50M</size>
     <count>2</count>
   </logger>
   <listen_host>127.0.0.1</listen_host>
-  <http_port>$CLICKHOUSE_HTTP_PORT</http_port>
-  <tcp_port>$CLICKHOUSE_TCP_PORT</tcp_port>
+  <http_port>$http</http_port>
+  <tcp_port>$tcp</tcp_port>
+$(clickhouse_cluster_config "$1")
   <max_connections>1024</max_connections>
   <keep_alive_timeout>10</keep_alive_timeout>
   <max_concurrent_queries>100</max_concurrent_queries>
@@ -66,13 +90,14 @@ EOX
 EOX
 }
 
-clickhouse_start() {
-  clickhouse_configure
-  log "starting clickhouse on 127.0.0.1:$CLICKHOUSE_HTTP_PORT (http) / $CLICKHOUSE_TCP_PORT (native)"
-  env -C "$STACK_DIR/clickhouse" setsid nohup clickhouse-server --config-file="$STACK_DIR/clickhouse/config.xml" \
-    > "$STACK_DIR/logs/clickhouse.out" 2>&1 < /dev/null &
-  echo $! > "$STACK_DIR/run/clickhouse.pid"
+clickhouse_start() { # server
+  local name; name=$(clickhouse_name "$1")
+  clickhouse_configure "$1"
+  log "starting $name on 127.0.0.1:$(nth_port "$CLICKHOUSE_HTTP_PORT" "$1") (http) / $(nth_port "$CLICKHOUSE_TCP_PORT" "$1") (native)"
+  env -C "$STACK_DIR/$name" setsid nohup clickhouse-server --config-file="$STACK_DIR/$name/config.xml" \
+    > "$STACK_DIR/logs/$name.out" 2>&1 < /dev/null &
+  echo $! > "$STACK_DIR/run/$name.pid"
 }
 
 # A real query over HTTP.
-clickhouse_ready() { [ "$(curl -fsS "http://127.0.0.1:$CLICKHOUSE_HTTP_PORT/?query=SELECT%201" 2>/dev/null)" = "1" ]; }
+clickhouse_ready() { [ "$(curl -fsS "http://127.0.0.1:$(nth_port "$CLICKHOUSE_HTTP_PORT" "$1")/?query=SELECT%201" 2>/dev/null)" = "1" ]; }
