@@ -11,7 +11,8 @@ const LEVELS: Record<number, string> = {
 };
 
 /**
- * The only place that constructs a kafkajs client. Its logs go through our
+ * The only place that constructs a kafkajs client (but for ensureTopics' silent one-broker
+ * clients, kafka/admin.ts). Its logs go through our
  * winston logger (JSON) at WARN and above unless LOG_LEVEL=debug.
  * Services never import kafkajs: they use MessageProducer / BatchConsumer.
  * `gzipLevel` (KAFKA_GZIP_LEVEL) sets the process's GZIP codec level (gzip-codec.ts);
