@@ -25,6 +25,7 @@ export * from './clickhouse/migrations/migration';
 export * from './clickhouse/migrations/runner';
 export { MIGRATIONS } from './clickhouse/migrations/index';
 export * from './redis/client';
+export * from './redis/replica-acks';
 export * from './schemas/tenant-id';
 export * from './schemas/raw-event';
 export * from './schemas/raw-event-check';

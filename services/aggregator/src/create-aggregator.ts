@@ -55,6 +55,7 @@ export function createAggregator(config: AggregatorConfig, logger: Logger) {
     handler: handleEnrichedBatch({
       redis, rebuild, logger, metrics: m, deadLetters: deadLetterSink(dlq, topics.dlq, m.deadLetters), unknownErrorGraceMs: config.UNKNOWN_ERROR_GRACE_MS,
       settings: { windowMinutes: config.LIVE_WINDOW_MINUTES, graceSeconds: config.LIVE_KEY_GRACE_SECONDS, topN: config.LIVE_TOP_N },
+      replicaAcks: { min: config.REDIS_MIN_REPLICA_ACKS, timeoutMs: config.REDIS_REPLICA_ACK_TIMEOUT_MS },
     }),
   });
 

@@ -1,5 +1,5 @@
 import {
-  type BatchHandler, type ClassifiedError, type ConsumedMessage, deadLetter, type Logger, type OutgoingMessage, redisKeys, tenantOfKey,
+  awaitReplicaAcks, type BatchHandler, type ClassifiedError, type ConsumedMessage, deadLetter, type Logger, type OutgoingMessage, redisKeys, tenantOfKey,
   UnknownErrorBudget,
 } from '@cdnlog/common';
 import { decodeLiveMessage } from './aggregate/live-event';
@@ -20,8 +20,9 @@ import { CLAIM_MARGIN_SECONDS, dropResentCopies, withClaimScript } from './resen
  *     per tenant and minute, in memory;
  *  3. apply each tenant's delta with one atomic script (exactly once through the tenant's watermark), isolating and
  *     dead-lettering the messages Redis refuses (apply/apply-isolated.ts);
- *  4. send the batch's remaining dead letters (durable, acks=all), then record the partition marker. The consumer
- *     commits the offsets afterwards, so no letter is lost.
+ *  4. send the batch's remaining dead letters (durable, acks=all), then record the partition marker;
+ *  5. with REDIS_MIN_REPLICA_ACKS, wait until Redis replicas hold the batch's writes (a failover keeps them).
+ * The consumer commits the offsets afterwards, so no letter and no count is lost.
  * A transient Redis error (unreachable, OOM at maxmemory) throws: the consumer retries the
  * batch with backoff, so consumption pauses and nothing is skipped or evicted.
  */
@@ -34,6 +35,8 @@ export function handleEnrichedBatch(deps: {
   deadLetters: DeadLetterSink;
   /** UNKNOWN_ERROR_GRACE_MS: how long a tenant's Redis errors of unknown class are retried before isolating. */
   unknownErrorGraceMs: number;
+  /** Replica acknowledgements awaited before the offsets are committed (0: none). */
+  replicaAcks?: { min: number; timeoutMs: number };
   now?: () => number;
 }): BatchHandler {
   const redis = withClaimScript(withLiveScript(deps.redis));
@@ -112,6 +115,7 @@ export function handleEnrichedBatch(deps: {
     // Outside a rebuild the marker is only updated, never re-created: a marker lost mid-batch must stay lost.
     if (mode === 'replay') await redis.set(marker, last);
     else await redis.set(marker, last, 'XX');
+    if (deps.replicaAcks) await awaitReplicaAcks(deps.redis, deps.replicaAcks.min, deps.replicaAcks.timeoutMs);
     deps.metrics.batches.inc();
     return undefined;
   });

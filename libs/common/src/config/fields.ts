@@ -13,6 +13,9 @@ export const port = (fallback: number) =>
 export const positiveInt = (fallback: number) =>
   z.coerce.number({ message: 'must be a number' }).int('must be an integer').positive('must be > 0').default(fallback);
 
+export const nonNegativeInt = (fallback: number) =>
+  z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must be >= 0').default(fallback);
+
 export const bool = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
