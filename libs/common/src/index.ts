@@ -41,6 +41,7 @@ export * from './schemas/enriched-event';
 export * from './schemas/issue-summary';
 export * from './schemas/versioned-message';
 export * from './kafka/transactional-producer';
+export * from './kafka/partition-transactions';
 export * from './kafka/chunk-messages';
 export * from './random/seeded-random';
 export * from './errors/error-class';

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { clickhouseEnv, consumerEnv, fields, kafkaEnv, loggingEnv, opsEnv, tenantRegistryEnv } from '@cdnlog/common';
@@ -28,7 +27,16 @@ export const configSchema = z.object({
   ...tenantRegistryEnv,
   ENRICHER_GROUP_ID: fields.kafkaName('cdnlog-enricher'),
   /** Stable per instance so a restarted instance fences its own unfinished transaction. */
-  ENRICHER_TRANSACTIONAL_ID: fields.kafkaName(`cdnlog-enricher-${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}`),
+  /**
+   * Transactional ids are `<prefix>.<raw topic>.<partition>`, one per raw partition, and must be the
+   * same in every instance of the group: the id is how a partition's new owner fences the old one.
+   * Defaults to ENRICHER_GROUP_ID.
+   */
+  ENRICHER_TRANSACTIONAL_ID_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{1,150}$/, 'must be 1-150 characters of letters, digits, ".", "_" or "-"').optional(),
+  /** Replaced by ENRICHER_TRANSACTIONAL_ID_PREFIX: a per-instance id cannot fence a partition's previous owner. */
+  ENRICHER_TRANSACTIONAL_ID: z.undefined({
+    message: 'is no longer read: transactional ids are now per raw partition, from ENRICHER_TRANSACTIONAL_ID_PREFIX (default: ENRICHER_GROUP_ID), shared by all instances; remove it',
+  }),
   GEOIP_MMDB_PATHS: z
     .string()
     .default(defaultMmdbPaths())

@@ -1,5 +1,5 @@
 import {
-  BatchConsumer, clickhouseReachable, createClickHouse, createKafka, createMetrics, createTransactionalProducer, guardSettings, type Logger,
+  BatchConsumer, PartitionTransactions, clickhouseReachable, createClickHouse, createKafka, createMetrics, guardSettings, type Logger,
   migrate, tablesFor, type TenantRegistry, topicsFromConfig,
 } from '@cdnlog/common';
 import type { EnricherConfig } from './config';
@@ -17,7 +17,7 @@ const RAW_FETCH_BYTES_PER_PARTITION = 256 * 1024;
 
 /**
  * Wire the enricher from its config (used by main.ts and the tests): migrations,
- * GeoIP, UA cache, transactional producer, batch writer, consumer group, retention job.
+ * GeoIP, UA cache, per-partition transactional producers, batch writer, consumer group, retention job.
  * `registry` (TENANT_REGISTRY_PATH) supplies per-tenant retention only.
  */
 export async function createEnricher(config: EnricherConfig, logger: Logger, opts: { registry?: TenantRegistry } = {}) {
@@ -31,7 +31,9 @@ export async function createEnricher(config: EnricherConfig, logger: Logger, opt
   const m = enricherMetrics(metrics, geo);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-enricher`, logger, gzipLevel: config.KAFKA_GZIP_LEVEL });
   const topics = topicsFromConfig(config);
-  const producer = createTransactionalProducer(kafka, config.ENRICHER_TRANSACTIONAL_ID, config.KAFKA_COMPRESSION);
+  const transactions = new PartitionTransactions({
+    kafka, groupId: config.ENRICHER_GROUP_ID, idPrefix: config.ENRICHER_TRANSACTIONAL_ID_PREFIX ?? config.ENRICHER_GROUP_ID, compression: config.KAFKA_COMPRESSION,
+  });
 
   const rollups = new RollupScheduler({
     clickhouse, tables, logger, onRecompute: m.rollup,
@@ -44,10 +46,9 @@ export async function createEnricher(config: EnricherConfig, logger: Logger, opt
   });
   const enrichDeps = { geo, userAgents, messageVersion: config.ENRICHED_MESSAGE_VERSION };
   const writer: BatchWriter = new BatchWriter({
-    clickhouse, tables, producer, logger, metrics: m.writer,
+    clickhouse, tables, transactions, logger, metrics: m.writer,
     topics: { enriched: topics.enriched, dlq: topics.dlq },
     withoutRows: (item, refusals) => enrichWithoutRows(item, refusals, enrichDeps),
-    groupId: config.ENRICHER_GROUP_ID,
     maxRows: config.FLUSH_MAX_ROWS,
     maxWaitMs: config.FLUSH_MAX_WAIT_MS,
     isAssigned: (topic, partition): boolean => consumer.isAssigned(topic, partition),
@@ -78,7 +79,6 @@ export async function createEnricher(config: EnricherConfig, logger: Logger, opt
       await rollups.start();
       // In the background: its first run starts now, and consumption does not wait for it.
       retention.start();
-      await producer.connect();
       writer.startTimer();
       await consumer.start();
     },
@@ -95,7 +95,7 @@ export async function createEnricher(config: EnricherConfig, logger: Logger, opt
       await writer.close();
       await consumer.stop();
       await rollups.close();
-      await producer.disconnect();
+      await transactions.close();
       await clickhouse.close();
     },
   };

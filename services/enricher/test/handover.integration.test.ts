@@ -19,7 +19,7 @@ it('the stopping instance commits its buffered events before it leaves: the othe
   const bed = await enricherTestbed('handover', { FLUSH_MAX_ROWS: '100000', FLUSH_MAX_WAIT_MS: '120000' });
   const raw = bed.env.KAFKA_TOPIC_RAW!;
   const a = await createEnricher(bed.config, testLogger('enricher-a'));
-  const b = await createEnricher({ ...bed.config, ENRICHER_TRANSACTIONAL_ID: `${bed.prefix}-enricher-tx-b` }, testLogger('enricher-b'));
+  const b = await createEnricher(bed.config, testLogger('enricher-b'));
   const clickhouse = stackPid('clickhouse');
   let bStopped = false;
   try {

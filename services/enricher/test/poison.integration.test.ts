@@ -4,7 +4,7 @@
  * goes to the DLQ with its reason; the other 4,999 rows land once and are
  * published once; the offsets are committed with them.
  */
-import { createTransactionalProducer, DEAD_LETTER_HEADER as H, migrate, type RawBatchEvent } from '@cdnlog/common';
+import { DEAD_LETTER_HEADER as H, migrate, PartitionTransactions, type RawBatchEvent } from '@cdnlog/common';
 import { testLogger } from '@cdnlog/common/testing';
 import { enrichMessage, enrichWithoutRows } from '../src/enrich/enrich-message';
 import type { GeoIp } from '../src/geo/geoip';
@@ -18,10 +18,9 @@ const noGeo = { lookup: () => ({ country: '', city: '', region: '' }) } as unkno
 it('a deterministic ClickHouse rejection in the middle of a 5,000-row flush: 4,999 rows land once, the bad one is in the DLQ', async () => {
   const bed = await enricherTestbed('poison-flush');
   const logger = testLogger('writer');
-  const producer = createTransactionalProducer(bed.kafka, `${bed.prefix}-writer-tx`);
+  const transactions = new PartitionTransactions({ kafka: bed.kafka, groupId: bed.config.ENRICHER_GROUP_ID, idPrefix: `${bed.prefix}-writer-tx` });
   try {
     await migrate(bed.clickhouse, { tables: bed.tables, mode: 'single', cluster: 'x', logger });
-    await producer.connect();
     const enriched = (await bed.collectEnriched()).events;
     const letters = await bed.collect(bed.env.KAFKA_TOPIC_DLQ!);
 
@@ -41,7 +40,7 @@ it('a deterministic ClickHouse rejection in the middle of a 5,000-row flush: 4,9
     items[50]!.rows = damaged.join('\t');
     const committed: string[] = [];
     const writer = new BatchWriter({
-      clickhouse: bed.clickhouse, tables: bed.tables, producer, logger, groupId: bed.config.ENRICHER_GROUP_ID,
+      clickhouse: bed.clickhouse, tables: bed.tables, transactions, logger,
       topics: { enriched: bed.env.KAFKA_TOPIC_ENRICHED!, dlq: bed.env.KAFKA_TOPIC_DLQ! },
       withoutRows: (item, refusals) => enrichWithoutRows(item, refusals, deps),
       maxRows: 10_000, maxWaitMs: 60_000, retryInitialMs: 50,
@@ -81,7 +80,7 @@ it('a deterministic ClickHouse rejection in the middle of a 5,000-row flush: 4,9
     expect(value).toMatchObject({ v: 2, customerId: tenant, batchId: 'b50' });
     expect(value.events).toEqual([raw[2500]]);
   } finally {
-    await producer.disconnect();
+    await transactions.close();
     await bed.cleanup();
   }
 }, 120_000);

@@ -20,6 +20,12 @@ export interface TopicMessages {
 export interface TransactionalProducer {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
+  /**
+   * Take over the transactional id now (InitProducerId) instead of at the first transaction: a
+   * producer that held it before is fenced, and its open transaction is aborted (or, if it was
+   * committing, finished) before this returns.
+   */
+  fence(): Promise<void>;
   sendAndCommitOffsets(output: TopicMessages[], groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
 }
 
@@ -36,6 +42,10 @@ export function createTransactionalProducer(kafka: Kafka, transactionalId: strin
   return {
     connect: () => producer.connect(),
     disconnect: () => producer.disconnect(),
+    async fence() {
+      // kafkajs initialises the transactional producer id at the first transaction; an empty one ends without EndTxn.
+      await (await producer.transaction()).abort();
+    },
     async sendAndCommitOffsets(output, groupId, offsets) {
       const transaction = await producer.transaction();
       try {

@@ -11,7 +11,7 @@ export function pipelineTestEnv(prefix: string): Record<string, string> {
     KAFKA_TOPIC_DLQ: `${prefix}.dlq`,
     CLICKHOUSE_DATABASE: `t_${prefix}`,
     ENRICHER_GROUP_ID: `${prefix}-enricher`,
-    ENRICHER_TRANSACTIONAL_ID: `${prefix}-enricher-tx`,
+    ENRICHER_TRANSACTIONAL_ID_PREFIX: `${prefix}-enricher-tx`,
     AGGREGATOR_GROUP_ID: `${prefix}-aggregator`,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     FLUSH_MAX_WAIT_MS: '500',

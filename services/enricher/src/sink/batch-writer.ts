@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   classifyClickHouseError, type ClickHouseClient, errorFields, type Logger, type OutgoingMessage, type Tables, type TopicPartitionOffset,
-  type TransactionalProducer, UnknownErrorBudget,
+  type PartitionTransactions, type TopicMessages, UnknownErrorBudget,
 } from '@cdnlog/common';
 import { ENRICHED_LOG_COLUMNS } from './clickhouse-row';
 import { refusedEventLetter, undecodableLetter } from './dead-letters';
@@ -30,11 +30,11 @@ export interface WriterMetrics {
 export interface BatchWriterOptions {
   clickhouse: ClickHouseClient;
   tables: Tables;
-  producer: TransactionalProducer;
+  /** One transactional producer per raw partition (libs/common kafka/partition-transactions.ts). */
+  transactions: Pick<PartitionTransactions, 'claim' | 'claimed' | 'claimedPartitions' | 'release' | 'sendAndCommitOffsets'>;
   topics: { enriched: string; dlq: string };
   /** The item of the same message with the rows ClickHouse refused taken out (`enrichMessage` again, with the refusals). */
   withoutRows: (item: EventsItem, refusals: RowRefusals) => EventsItem;
-  groupId: string;
   logger: Logger;
   metrics?: WriterMetrics;
   maxRows: number;
@@ -57,9 +57,12 @@ export interface BatchWriterOptions {
  *      and mark the touched minutes dirty for the rollup scheduler; rows
  *      ClickHouse refuses (a deterministic error) are isolated by bisection
  *      (`insertIsolating`) and become dead letters, the rest land,
- *   2. in ONE Kafka transaction: publish the enriched events (one message per
- *      raw message, enriched-topic v2, without refused events) and the dead
- *      letters, and commit the raw-topic offsets.
+ *   2. per raw partition, in ONE Kafka transaction of that partition's producer:
+ *      publish the enriched events (one message per raw message, enriched-topic
+ *      v2, without refused events) and the dead letters, and commit the
+ *      partition's offset. The producer's transactional id belongs to the
+ *      partition, so the partition's next owner fences this one before it reads
+ *      the committed offset (kafka/partition-transactions.ts).
  * Transient errors are retried with backoff until they succeed: nothing is
  * dropped because ClickHouse or Kafka is down, and no offset is committed
  * before its rows are in ClickHouse or its refused events in the DLQ. A crash anywhere replays from the last committed
@@ -141,6 +144,8 @@ export class BatchWriter {
   }
 
   private async write(batch: Pending): Promise<void> {
+    await this.releaseRevoked();
+    await this.claimOwned(batch.items);
     let inserted = this.publishable(batch.items);
     const started = process.hrtime.bigint();
     let rows = 0;
@@ -183,37 +188,114 @@ export class BatchWriter {
 
     // The insert may have waited minutes for ClickHouse: ownership is looked at again.
     const items = this.publishable(inserted);
-    const offsets = this.ledger.commitOffsets(items);
+    await this.releaseRevoked();
+    const byPartition = new Map<string, WriterItem[]>();
+    for (const item of items) {
+      const key = `${item.topic}:${item.partition}`;
+      const group = byPartition.get(key);
+      if (group) group.push(item);
+      else byPartition.set(key, [item]);
+    }
+    // One transaction per raw partition, in parallel (partition-transactions.ts says why).
+    const dead = await Promise.all([...byPartition.values()].map((group) => this.publishPartition(group)));
+    this.opts.metrics?.flushed(rows, dead.reduce((a, b) => a + b, 0), insertSeconds);
+    this.opts.logger.debug('flushed', { rows, partitions: byPartition.size });
+  }
+
+  /**
+   * Publish one raw partition's items and commit its offset in one transaction of the
+   * partition's producer. Each attempt looks again: a partition revoked meanwhile is dropped
+   * (its new owner re-reads it), a producer lost to a failure is claimed again, and what the
+   * claim learns was committed already is not published twice. The number of dead letters sent.
+   */
+  private async publishPartition(group: WriterItem[]): Promise<number> {
+    const { topic, partition } = group[0]!;
+    const { transactions, isAssigned, metrics, logger } = this.opts;
+    let published: WriterItem[] = [];
+    let revoked = false;
+    await this.retry('publish', async () => {
+      if (isAssigned && !isAssigned(topic, partition)) {
+        revoked = true;
+        this.ledger.forget(topic, partition);
+        await transactions.release(topic, partition);
+        return;
+      }
+      if (!transactions.claimed(topic, partition)) await this.claim(topic, partition);
+      const fresh = this.ledger.unpublished(group);
+      if (fresh.length === 0) return;
+      const offset = this.ledger.commitOffsets(fresh)[0]!;
+      await transactions.sendAndCommitOffsets(offset, this.output(fresh));
+      this.ledger.record([offset]);
+      published = fresh;
+      this.opts.onCommitted?.([offset]);
+    });
+    if (revoked) {
+      metrics?.dropped(group.length);
+      logger.warn('dropped buffered items of revoked partitions', { items: group.length });
+    } else if (published.length < group.length) {
+      metrics?.redelivered(group.length - published.length);
+      logger.warn('skipped items the partition\'s earlier owner had committed', { topic, partition, items: group.length - published.length });
+    }
+    let dead = 0;
+    for (const item of published) {
+      if (item.kind === 'events') {
+        for (const r of item.refused) metrics?.deadLettered(r.stage, r.code);
+        dead += item.refused.length;
+      } else {
+        metrics?.deadLettered('decode', 'invalid_message');
+        dead += 1;
+      }
+    }
+    return dead;
+  }
+
+  /** The enriched messages and dead letters of `items`, for their partition's transaction. */
+  private output(items: WriterItem[]): TopicMessages[] {
     const enriched: OutgoingMessage[] = [];
     const dlq: OutgoingMessage[] = [];
     for (const item of items) {
       if (item.kind === 'events') {
         enriched.push(...item.published);
-        for (const r of item.refused) {
-          dlq.push(refusedEventLetter(item, item.request, r));
-          this.opts.metrics?.deadLettered(r.stage, r.code);
-        }
+        for (const r of item.refused) dlq.push(refusedEventLetter(item, item.request, r));
       } else {
         dlq.push(undecodableLetter(item.message, item.reason));
-        this.opts.metrics?.deadLettered('decode', 'invalid_message');
       }
     }
-    if (offsets.length > 0) {
-      await this.retry('publish', () =>
-        this.opts.producer.sendAndCommitOffsets(
-          [
-            { topic: this.opts.topics.enriched, messages: enriched },
-            { topic: this.opts.topics.dlq, messages: dlq },
-          ],
-          this.opts.groupId,
-          offsets,
-        ),
-      );
-      this.ledger.record(offsets);
-      this.opts.onCommitted?.(offsets);
+    return [
+      { topic: this.opts.topics.enriched, messages: enriched },
+      { topic: this.opts.topics.dlq, messages: dlq },
+    ];
+  }
+
+  /** Claim the owned partitions of `items` not claimed yet, before anything of theirs is written. */
+  private async claimOwned(items: WriterItem[]): Promise<void> {
+    const seen = new Set<string>();
+    for (const { topic, partition } of items) {
+      const key = `${topic}:${partition}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (this.opts.transactions.claimed(topic, partition) || (this.opts.isAssigned && !this.opts.isAssigned(topic, partition))) continue;
+      await this.retry('publish', () => this.claim(topic, partition));
     }
-    this.opts.metrics?.flushed(rows, dlq.length, insertSeconds);
-    this.opts.logger.debug('flushed', { rows, published: enriched.length, dead: dlq.length, offsets });
+  }
+
+  /** Fence the partition's earlier owners and learn what the group committed: only later offsets are published. */
+  private async claim(topic: string, partition: number): Promise<void> {
+    const committed = await this.opts.transactions.claim(topic, partition);
+    this.ledger.forget(topic, partition);
+    if (committed !== undefined) this.ledger.record([{ topic, partition, offset: committed.toString() }]);
+  }
+
+  /** Close the producers of partitions this process no longer owns. */
+  private async releaseRevoked(): Promise<void> {
+    const { transactions, isAssigned } = this.opts;
+    if (!isAssigned) return;
+    for (const { topic, partition } of transactions.claimedPartitions()) {
+      if (!isAssigned(topic, partition)) {
+        this.ledger.forget(topic, partition);
+        await transactions.release(topic, partition);
+      }
+    }
   }
 
   /**
