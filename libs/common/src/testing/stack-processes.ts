@@ -13,7 +13,8 @@ function stackDir(): string {
   return dir;
 }
 
-export type StackComponent = 'kafka' | 'clickhouse' | 'redis';
+/** A process of the stack: `kafka`, or in the cluster topology `kafka-2`, `redis-5`, `zookeeper`… (scripts/stack.d/env.sh). */
+export type StackComponent = 'kafka' | 'clickhouse' | 'redis' | 'zookeeper' | `${'kafka' | 'clickhouse' | 'redis'}-${number}`;
 
 export function stackPid(component: StackComponent): number {
   return Number(readFileSync(join(stackDir(), 'run', `${component}.pid`), 'utf8').trim());
@@ -37,10 +38,10 @@ export function runStack(command: 'up' | 'down' | 'status'): Promise<{ status: n
   });
 }
 
-/** SIGTERM a component and wait until it has exited. */
-export async function stopComponent(component: StackComponent, timeoutMs = 60_000): Promise<void> {
+/** SIGTERM (or `signal`) a component and wait until it has exited. */
+export async function stopComponent(component: StackComponent, timeoutMs = 60_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   const pid = stackPid(component);
-  process.kill(pid, 'SIGTERM');
+  process.kill(pid, signal);
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`${component} (pid ${pid}) did not stop within ${timeoutMs} ms`);
