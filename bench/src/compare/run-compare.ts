@@ -15,7 +15,7 @@ import { type ClickHouseClient, clickhouseEnv, createClickHouse, createRedis, pa
 import { BENCH_TENANTS } from '../generate/entries';
 import { percentile, runLoad } from '../load/run-load';
 import { finalCount, liveTotal, rowCount } from '../measure/drain';
-import { pidOf, sampleProcess } from '../measure/proc-stats';
+import { pidsOf, sampleProcesses } from '../measure/proc-stats';
 import { writeCompareReport } from '../report/write-compare-report';
 import { type CompareMeasurement, CPU_COLUMNS, type CpuColumn, type LoadSummary, parsePeerLoad, summarize } from './compute';
 import { type CompareOptions, compareOptions, type ComparePoint, type System } from './options';
@@ -125,15 +125,16 @@ async function measurePoints(ctx: Context, system: System, out: CompareMeasureme
 
 async function measure(ctx: Context, system: System, point: ComparePoint, seconds = ctx.opts.seconds): Promise<CompareMeasurement> {
   const { opts } = ctx;
-  const pids: Record<CpuColumn, number | undefined> = {
-    ingest: system === 'project' ? pidOf(ctx.stackDir, 'ingest-api') : peerPid(opts.peerDir, 'ingest'),
-    enricher: system === 'project' ? pidOf(ctx.stackDir, 'enricher') : peerPid(opts.peerDir, 'enricher'),
-    aggregator: system === 'project' ? pidOf(ctx.stackDir, 'aggregator') : peerPid(opts.peerDir, 'aggregator'),
-    kafka: pidOf(ctx.stackDir, 'kafka'),
-    clickhouse: pidOf(ctx.stackDir, 'clickhouse'),
-    redis: pidOf(ctx.stackDir, 'redis'),
+  const one = (pid: number | undefined) => (pid === undefined ? [] : [pid]);
+  const pids: Record<CpuColumn, number[]> = {
+    ingest: system === 'project' ? pidsOf(ctx.stackDir, 'ingest-api') : one(peerPid(opts.peerDir, 'ingest')),
+    enricher: system === 'project' ? pidsOf(ctx.stackDir, 'enricher') : one(peerPid(opts.peerDir, 'enricher')),
+    aggregator: system === 'project' ? pidsOf(ctx.stackDir, 'aggregator') : one(peerPid(opts.peerDir, 'aggregator')),
+    kafka: pidsOf(ctx.stackDir, 'kafka'),
+    clickhouse: pidsOf(ctx.stackDir, 'clickhouse'),
+    redis: pidsOf(ctx.stackDir, 'redis'),
   };
-  const cpu = () => Object.fromEntries(CPU_COLUMNS.map((c) => [c, pids[c] === undefined ? undefined : sampleProcess(pids[c])?.cpuSeconds])) as Record<CpuColumn, number | undefined>;
+  const cpu = () => Object.fromEntries(CPU_COLUMNS.map((c) => [c, sampleProcesses(pids[c])?.cpuSeconds])) as Record<CpuColumn, number | undefined>;
   const fromMinuteMs = Math.floor((Date.now() - TIMESTAMP_SLACK_MS) / 60_000) * 60_000;
   const tenants = BENCH_TENANTS.map(stringLiteral).join(', ');
   const rows = `customer_id IN (${tenants}) AND timestamp >= toDateTime(${fromMinuteMs / 1000})`;
