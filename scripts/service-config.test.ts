@@ -35,3 +35,21 @@ describe.each(services)('%s with a bad configuration', (service) => {
     expect(run.stderr).toBe(`${service}: invalid configuration:\n  - ${variable}: must be a port between 1 and 65535 (got "99999")\n`);
   });
 });
+
+describe('enricher transactional ids', () => {
+  it('refuses the former per-instance ENRICHER_TRANSACTIONAL_ID: ids are per raw partition now, from a shared prefix', () => {
+    const run = start('enricher', { ENRICHER_TRANSACTIONAL_ID: 'enricher-0' });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toBe(
+      'enricher: invalid configuration:\n  - ENRICHER_TRANSACTIONAL_ID: is no longer read: transactional ids are now per raw partition, from ENRICHER_TRANSACTIONAL_ID_PREFIX (default: ENRICHER_GROUP_ID), shared by all instances; remove it (got "enricher-0")\n',
+    );
+  });
+});
+
+describe('aggregator replica acknowledgements', () => {
+  it('refuses a negative REDIS_MIN_REPLICA_ACKS', () => {
+    const run = start('aggregator', { REDIS_MIN_REPLICA_ACKS: '-1' });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toBe('aggregator: invalid configuration:\n  - REDIS_MIN_REPLICA_ACKS: must be >= 0 (got "-1")\n');
+  });
+});

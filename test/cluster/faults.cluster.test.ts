@@ -13,6 +13,7 @@ import { runStack, spawnService, stackConfig, stackPid, stopComponent, testLogge
 import { type Pipeline, startPipeline } from '../e2e/start-pipeline';
 import { busiestPartition, redisMasterOf, redisRoles, shardOf } from './cluster-topology';
 import { settledCounts } from './exact-counts';
+import { counterByLabel, increase } from './service-metrics';
 import { type LoadTally, startSteadyLoad } from './steady-load';
 
 const prefix = uniquePrefix('cluster');
@@ -43,12 +44,22 @@ afterAll(async () => {
   await clickhouse?.close();
 });
 
+/** What the consumers retried: failed enricher flush steps by stage, failed aggregator batches. */
+async function consumerRetries() {
+  return {
+    enricher: await counterByLabel(pipeline.ports.enricher, 'cdnlog_enricher_flush_errors_total', 'stage'),
+    aggregator: await counterByLabel(pipeline.ports.aggregator, 'cdnlog_consumer_handler_errors_total'),
+  };
+}
+
 /**
  * Steady load on the scenario's tenant; `fault` runs after a few seconds of it and returns what it
  * observed; the load goes on a few seconds more, stops, and the counts must settle exactly.
+ * Resolves with what the consumers retried meanwhile.
  */
-async function underLoad(scenario: Scenario, fault: () => Promise<Record<string, unknown>>): Promise<void> {
+async function underLoad(scenario: Scenario, fault: () => Promise<Record<string, unknown>>) {
   const tenant = tenants[scenario];
+  const retriesBefore = await consumerRetries();
   const load = startSteadyLoad({ ingestUrl: pipeline.urls.ingest, tenant, ingestKey: `${scenario}-ingest`, keyPrefix: `${prefix}-${scenario}` });
   let tally: LoadTally;
   let observed: Record<string, unknown>;
@@ -63,11 +74,16 @@ async function underLoad(scenario: Scenario, fault: () => Promise<Record<string,
     clickhouse, tables: tablesFor(pipeline.env.CLICKHOUSE_DATABASE!), tenant, metricsUrl: pipeline.urls.metrics, readKey: `${scenario}-read`,
     accepted: tally.accepted, timeoutMs: 180_000,
   });
+  const retriesAfter = await consumerRetries();
+  const retried = {
+    enricherFlushSteps: increase(retriesBefore.enricher, retriesAfter.enricher), aggregatorBatches: increase(retriesBefore.aggregator, retriesAfter.aggregator)[''] ?? 0,
+  };
   console.log(
     [
       `cluster fault "${scenario}" (tenant ${tenant})`,
       `  fault: ${JSON.stringify(observed)}`,
       `  load: ${tally.batches} batches; attempts retried by answer: ${JSON.stringify(tally.retried)}`,
+      `  consumers retried: ${JSON.stringify(retried)}`,
       `  accepted ${tally.accepted} | ClickHouse ${counts.clickhouse} (rows stored ${counts.clickhouseStored}) | live ${counts.live}`,
     ].join('\n'),
   );
@@ -77,6 +93,7 @@ async function underLoad(scenario: Scenario, fault: () => Promise<Record<string,
   for (const port of Object.values(pipeline.ports)) {
     await waitFor(() => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status), (s) => s === 200, { what: `:${port} ready after the fault`, timeoutMs: 60_000 });
   }
+  return retried;
 }
 
 async function restartStack(): Promise<void> {
@@ -98,7 +115,7 @@ describe('faults on the cluster topology, under load, end with exact counts', ()
   }, 420_000);
 
   it('kill -9 of the Redis master holding the tenant: its replica takes over, the old master rejoins as a replica', async () => {
-    await underLoad('redis', async () => {
+    const retried = await underLoad('redis', async () => {
       const master = await redisMasterOf(tenants.redis);
       const killedAt = Date.now();
       await stopComponent(master.component, 10_000, 'SIGKILL');
@@ -112,16 +129,20 @@ describe('faults on the cluster topology, under load, end with exact counts', ()
       });
       return { killed: master.component, promoted: promoted.component, failoverMs, rejoinedAs: roles.find((n) => n.port === master.port)!.role };
     });
+    // The aggregator's batches failed while the slot had no master, then no replica to acknowledge (NOREPLICAS), and were retried.
+    expect(retried.aggregatorBatches).toBeGreaterThan(0);
   }, 420_000);
 
   it('one ClickHouse shard stopped for 30 s: inserts retry, nothing lost or doubled', async () => {
-    await underLoad('shard', async () => {
+    const retried = await underLoad('shard', async () => {
       await stopComponent('clickhouse-2');
       const stoppedAt = Date.now();
       await sleep(30_000);
       await restartStack();
-      return { stopped: 'clickhouse-2', tenantShard: 2, stoppedMs: Date.now() - stoppedAt, pid: stackPid('clickhouse-2') > 0 };
+      return { stopped: 'clickhouse-2', tenantShard: 2, stoppedMs: Date.now() - stoppedAt, restartedPid: stackPid('clickhouse-2') };
     });
+    // The Distributed inserts failed while the shard was down (insert_distributed_sync) and were retried.
+    expect(retried.enricherFlushSteps.insert).toBeGreaterThan(0);
   }, 420_000);
 
   it('a second enricher and aggregator join and leave under load (rebalances)', async () => {
