@@ -76,6 +76,8 @@ export interface BatchConsumerOptions {
   retryMaxMs?: number;
   /** How often `cdnlog_consumer_lag` is sampled (with `metrics`). Default 10 s. */
   lagSampleMs?: number;
+  /** First wait before a consumer that crashed for good is started again (doubling to 30 s). */
+  reviveInitialMs?: number;
   /**
    * A partition whose fetched messages have made no progress for this long counts
    * as stuck (`stuckPartitions()`, readiness). Default 120 s: longer than any
@@ -117,6 +119,7 @@ export class BatchConsumer {
   private running = false;
   private readonly lag;
   private lagTimer: NodeJS.Timeout | undefined;
+  private reviveTimer: NodeJS.Timeout | undefined;
   private admin: Admin | undefined;
   private readonly batchSize;
   private readonly handlerErrors;
@@ -149,6 +152,7 @@ export class BatchConsumer {
       this.crashed = !e.payload.restart;
       this.joined = false;
       opts.logger.error('consumer crashed', { groupId: opts.groupId, restart: e.payload.restart, ...errorFields(e.payload.error) });
+      if (!e.payload.restart && this.running) this.scheduleRevive();
     });
     this.consumer.on(this.consumer.events.REBALANCING, () => {
       opts.logger.info('consumer group rebalancing', { groupId: opts.groupId });
@@ -184,12 +188,7 @@ export class BatchConsumer {
     this.running = true;
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.handle(payload),
-    });
+    await this.run();
     if (this.lag) {
       // Measured from committed offsets, so a handler that is stuck shows growing lag (not a stale last value).
       this.admin = this.opts.kafka.admin();
@@ -198,6 +197,40 @@ export class BatchConsumer {
       this.lagTimer.unref();
       void this.sampleLag().catch(() => undefined);
     }
+  }
+
+  private run(): Promise<void> {
+    return this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.handle(payload),
+    });
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer only when the error is retriable; after any other
+   * (a group coordinator not found while a broker is down, an unknown server error) it stays
+   * stopped for good and the partitions wait. Connect and run it again, with backoff, until
+   * it runs: the group then hands out the partitions again from their committed offsets.
+   */
+  private scheduleRevive(delayMs = this.opts.reviveInitialMs ?? 1000): void {
+    clearTimeout(this.reviveTimer);
+    this.reviveTimer = setTimeout(() => {
+      if (!this.running) return;
+      this.consumer
+        .connect()
+        .then(() => this.run())
+        .then(() => {
+          this.crashed = false;
+          this.opts.logger.warn('consumer started again after a crash kafkajs does not restart from', { groupId: this.opts.groupId });
+        })
+        .catch((err: unknown) => {
+          this.opts.logger.error('consumer could not be started again; retrying', { groupId: this.opts.groupId, retryInMs: delayMs, ...errorFields(err) });
+          this.scheduleRevive(Math.min(delayMs * 2, 30_000));
+        });
+    }, delayMs);
+    this.reviveTimer.unref();
   }
 
   private async sampleLag(): Promise<void> {
@@ -216,6 +249,7 @@ export class BatchConsumer {
 
   async stop(): Promise<void> {
     clearInterval(this.lagTimer);
+    clearTimeout(this.reviveTimer);
     await this.admin?.disconnect().catch(() => undefined);
     this.admin = undefined;
     this.running = false;
