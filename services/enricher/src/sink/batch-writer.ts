@@ -216,7 +216,6 @@ export class BatchWriter {
     await this.retry('publish', async () => {
       if (isAssigned && !isAssigned(topic, partition)) {
         revoked = true;
-        this.ledger.forget(topic, partition);
         await transactions.release(topic, partition);
         return;
       }
@@ -229,10 +228,8 @@ export class BatchWriter {
       published = fresh;
       this.opts.onCommitted?.([offset]);
     });
-    if (revoked) {
-      metrics?.dropped(group.length);
-      logger.warn('dropped buffered items of revoked partitions', { items: group.length });
-    } else if (published.length < group.length) {
+    if (revoked) this.dropRevoked(group);
+    else if (published.length < group.length) {
       metrics?.redelivered(group.length - published.length);
       logger.warn('skipped items the partition\'s earlier owner had committed', { topic, partition, items: group.length - published.length });
     }
@@ -308,11 +305,7 @@ export class BatchWriter {
     let owned = items;
     if (isAssigned) {
       owned = items.filter((i) => isAssigned(i.topic, i.partition));
-      if (owned.length < items.length) {
-        for (const i of items) if (!isAssigned(i.topic, i.partition)) this.ledger.forget(i.topic, i.partition);
-        metrics?.dropped(items.length - owned.length);
-        logger.warn('dropped buffered items of revoked partitions', { items: items.length - owned.length });
-      }
+      if (owned.length < items.length) this.dropRevoked(items.filter((i) => !isAssigned(i.topic, i.partition)));
     }
     const fresh = this.ledger.unpublished(owned);
     if (fresh.length < owned.length) {
@@ -320,6 +313,13 @@ export class BatchWriter {
       logger.warn('skipped items read again after the consumer re-joined its group (already published or buffered)', { items: owned.length - fresh.length });
     }
     return fresh;
+  }
+
+  /** Items of partitions no longer owned: not published (their new owner re-reads them), and the ledger forgets their partitions. */
+  private dropRevoked(items: WriterItem[]): void {
+    for (const i of items) this.ledger.forget(i.topic, i.partition);
+    this.opts.metrics?.dropped(items.length);
+    this.opts.logger.warn('dropped buffered items of revoked partitions', { items: items.length });
   }
 
   /**
