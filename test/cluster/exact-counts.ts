@@ -5,6 +5,7 @@
  * are reported too: they show what the retries wrote twice.
  */
 import { type ClickHouseClient, stringLiteral, type Tables } from '@cdnlog/common';
+import { finalCount, rowCount } from '../../bench/src/measure/drain';
 
 export interface Counts {
   clickhouse: number;
@@ -13,19 +14,15 @@ export interface Counts {
   clickhouseStored: number;
 }
 
-async function count(clickhouse: ClickHouseClient, from: string, tenant: string): Promise<number> {
-  const rs = await clickhouse.query({ query: `SELECT count() AS n FROM ${from} WHERE customer_id = ${stringLiteral(tenant)}`, format: 'JSONEachRow' });
-  return Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
-}
-
 export async function countsOf(opts: { clickhouse: ClickHouseClient; tables: Tables; tenant: string; metricsUrl: string; readKey: string }): Promise<Counts> {
   const res = await fetch(`${opts.metricsUrl}/api/v1/metrics/${opts.tenant}`, { headers: { authorization: `Bearer ${opts.readKey}` } });
   if (res.status !== 200) throw new Error(`metrics API answered ${res.status}: ${await res.text()}`);
   const live = ((await res.json()) as { totals: { requests: number } }).totals.requests;
+  const ofTenant = `customer_id = ${stringLiteral(opts.tenant)}`;
   return {
-    clickhouse: await count(opts.clickhouse, `${opts.tables.enrichedLogs} FINAL`, opts.tenant),
+    clickhouse: await finalCount(opts.clickhouse, opts.tables.enrichedLogs, ofTenant),
     live,
-    clickhouseStored: await count(opts.clickhouse, opts.tables.enrichedLogs, opts.tenant),
+    clickhouseStored: await rowCount(opts.clickhouse, opts.tables.enrichedLogs, ofTenant),
   };
 }
 

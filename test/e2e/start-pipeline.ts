@@ -22,8 +22,9 @@ export async function startPipeline(prefix: string, firstPort: number, extraEnv:
   const api = { ingest: firstPort, metrics: firstPort + 3 };
   const ports = { ingest: firstPort + 4, enricher: firstPort + 1, aggregator: firstPort + 2, metrics: firstPort + 5 };
   const env: Record<string, string> = { ...pipelineTestEnv(prefix), HISTORY_CACHE_TTL_MS: '0', ...extraEnv };
-  const kafka = createKafka({ brokers: stackConfig().KAFKA_BROKERS, clientId: `${prefix}-setup`, logger: testLogger() });
-  await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, stackConfig().KAFKA_REPLICATION_FACTOR);
+  const stack = stackConfig();
+  const kafka = createKafka({ brokers: stack.KAFKA_BROKERS, clientId: `${prefix}-setup`, logger: testLogger() });
+  await ensureTopics(kafka, [env.KAFKA_TOPIC_RAW!, env.KAFKA_TOPIC_ENRICHED!, env.KAFKA_TOPIC_DLQ!], 3, stack.KAFKA_REPLICATION_FACTOR);
 
   const byName = new Map<ServiceName, ChildProcess>();
   const start = (service: ServiceName, portEnv: Record<string, number>) =>
